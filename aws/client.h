@@ -1,0 +1,72 @@
+/* One AWS call, end to end: resolve the endpoint, get credentials, sign, send,
+ * retry by the SDKs' standard retry mode, and turn any failure into a struct
+ * aws_error (HTTP status, AWS error code, message, request ID).
+ *
+ * A client is immutable after client_new() and safe to use from several
+ * threads at once; the region is chosen per call. */
+#ifndef VPCFLOW_AWS_CLIENT_H
+#define VPCFLOW_AWS_CLIENT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "aws/endpoint.h"
+#include "aws/http.h"
+
+struct aws_error;
+struct clock;
+struct creds_provider;
+struct env;
+
+/* How a service encodes its errors (and, for the caller, its answers). */
+enum protocol {
+	PROTO_EC2,      /* EC2 query: <Response><Errors><Error><Code>... */
+	PROTO_QUERY,    /* IAM/STS query: <ErrorResponse><Error><Code>... */
+	PROTO_JSON,     /* JSON 1.1: {"__type": ..., "message": ...}; an XML body is read too */
+	PROTO_REST_XML, /* S3: <Error><Code>...; HEAD errors carry no body */
+};
+
+struct client_options {
+	struct http *http;            /* borrowed */
+	struct creds_provider *creds; /* borrowed; NULL sends unsigned requests */
+	const struct env *env;        /* endpoint variables; NULL: process environment */
+	const struct clock *clock;    /* NULL: system clock */
+	const char *endpoint_url;     /* --endpoint-url, or NULL */
+	int max_attempts;             /* 0: AWS_MAX_ATTEMPTS, else 3 (standard mode) */
+	FILE *debug;                  /* request/response log (redacted), or NULL */
+};
+
+struct client;
+
+/* Returns a client owned by the caller; the options' pointers are borrowed. */
+struct client *client_new(const struct client_options *opt);
+void client_free(struct client *c);
+
+struct client_call {
+	enum service service;
+	enum protocol protocol;
+	const char *region;                 /* NULL: the service's home region (global services) */
+	const char *operation;              /* "DescribeVpcs": named in errors and logs */
+	const char *method;                 /* "GET", "POST", ... */
+	const char *path;                   /* already URI-encoded, starts with '/' */
+	const char *query;                  /* already encoded, without '?', or NULL */
+	const struct http_headers *headers; /* extra headers, or NULL */
+	const char *body;
+	size_t body_len;
+};
+
+/* Performs the call. On a 2xx answer returns 0 with the response in out (the
+ * caller releases it). Otherwise returns ERR_SERVICE (err->aws_code set from the
+ * body, or from the status for bodiless answers: "NotFound", "Forbidden", ...),
+ * ERR_NETWORK, ERR_TIMEOUT, ERR_CREDENTIALS or ERR_PARSE, with err->operation,
+ * err->http_status, err->request_id and err->attempts filled. Throttling codes,
+ * 5xx, 429 and connection errors are retried with exponential backoff and full
+ * jitter; out->attempts says how many attempts the call took. */
+int client_send(struct client *c, const struct client_call *call, struct http_response *out,
+                struct aws_error *err);
+
+/* The signing region and endpoint a call would use (for tests and --debug). */
+int client_endpoint(struct client *c, enum service svc, const char *region, struct endpoint *out,
+                    struct aws_error *err);
+
+#endif

@@ -1,0 +1,49 @@
+/* The AWS CLI's shared config and credentials files, read as the CLI reads them:
+ * `[profile name]` (and `[default]`) and `[sso-session name]` sections in the
+ * config file, `[name]` sections in the credentials file, `#` and `;` comments,
+ * whitespace around keys and values, indented continuation lines (nested
+ * settings such as `s3 =` sub-keys are kept as "s3.key"). */
+#ifndef VPCFLOW_AWS_CONFIG_H
+#define VPCFLOW_AWS_CONFIG_H
+
+#include <stddef.h>
+
+struct aws_error;
+struct env;
+
+/* Called once per key = value; section is the raw text between the brackets.
+ * Returning non-zero stops the parse. line is 1-based. */
+typedef int (*ini_cb)(void *ctx, const char *section, const char *key, const char *value, int line);
+
+/* Parses an INI text of len bytes (need not be NUL-terminated). A line that is
+ * neither a section, a comment nor key = value is an ERR_CONFIG naming the line. */
+int ini_parse(const char *text, size_t len, ini_cb cb, void *ctx, struct aws_error *err);
+
+struct config;
+
+/* Loads AWS_CONFIG_FILE (default $HOME/.aws/config) and
+ * AWS_SHARED_CREDENTIALS_FILE (default $HOME/.aws/credentials). Missing files are
+ * not an error; unreadable or malformed ones are. *out is owned by the caller. */
+int config_load(struct config **out, const struct env *env, struct aws_error *err);
+/* An empty configuration (no files). */
+struct config *config_new_empty(void);
+/* Parses the two files' contents (either may be NULL); for tests and fuzzing. */
+int config_parse(struct config **out, const char *config_text, size_t config_len,
+                 const char *credentials_text, size_t credentials_len, struct aws_error *err);
+void config_free(struct config *c);
+
+/* The value of key in profile, borrowed. Credentials-file values come before
+ * config-file values, as in the AWS CLI. NULL if absent. */
+const char *config_get(const struct config *c, const char *profile, const char *key);
+/* The value of key in `[sso-session name]`, borrowed, or NULL. */
+const char *config_sso_session_get(const struct config *c, const char *name, const char *key);
+int config_has_profile(const struct config *c, const char *profile);
+
+/* The profile to use: flag (--profile), else AWS_PROFILE, else "default". */
+const char *config_profile_name(const struct env *env, const char *flag);
+/* The region: flag, AWS_REGION, AWS_DEFAULT_REGION, the profile's region; NULL
+ * when none is set. Borrowed. */
+const char *config_region(const struct config *c, const struct env *env, const char *profile,
+                          const char *flag);
+
+#endif
