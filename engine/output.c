@@ -1,0 +1,28 @@
+#include "engine/output.h"
+
+#include <string.h>
+
+int output_parse_format(const char *s, enum output_format *out)
+{
+	if (strcmp(s, "table") == 0)
+		*out = OUTPUT_TABLE;
+	else if (strcmp(s, "json") == 0)
+		*out = OUTPUT_JSON;
+	else if (strcmp(s, "csv") == 0)
+		*out = OUTPUT_CSV;
+	else
+		return -1;
+	return 0;
+}
+
+void output_json_print(FILE *f, json_t *obj)
+{
+	json_object_set_new(obj, "schemaVersion", json_integer(OUTPUT_SCHEMA_VERSION));
+	json_dumpf(obj, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+}
+
+json_t *output_json_string(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
