@@ -34,6 +34,7 @@ struct client_options {
 	const char *endpoint_url;     /* --endpoint-url, or NULL */
 	int max_attempts;             /* 0: AWS_MAX_ATTEMPTS, else 3 (standard mode) */
 	FILE *debug;                  /* request/response log (redacted), or NULL */
+	long retry_base_ms;           /* backoff base; 0: 1000 ms (the SDKs'); tests shorten it */
 };
 
 struct client;
@@ -64,6 +65,14 @@ struct client_call {
  * jitter; out->attempts says how many attempts the call took. */
 int client_send(struct client *c, const struct client_call *call, struct http_response *out,
                 struct aws_error *err);
+
+/* Reads the error answer of a call (status not 2xx) into err by protocol:
+ * code, message and request ID from an XML or JSON body (either, whatever the
+ * protocol), else from the status ("NotFound", "Forbidden", ...) with the first
+ * bytes of the body. Sets err->code and err->http_status; returns ERR_SERVICE.
+ * Never fails, whatever the body holds (a fuzz target). */
+int client_parse_error(enum protocol proto, const struct http_response *resp,
+                       struct aws_error *err);
 
 /* The signing region and endpoint a call would use (for tests and --debug). */
 int client_endpoint(struct client *c, enum service svc, const char *region, struct endpoint *out,

@@ -82,5 +82,9 @@ int http_send(struct http *http, const struct http_request *req, struct http_res
 /* Writes a redacted copy of a header value for logs: Authorization keeps only
  * the credential scope, security tokens and secrets become "<redacted>". */
 void http_redact_header(struct buf *out, const char *name, const char *value);
+/* Appends a copy of a body (or URL) with the values of secret fields
+ * (SecretAccessKey, SessionToken, WebIdentityToken, Token, X-Amz-Signature, ...)
+ * replaced by "<redacted>", in XML, JSON and form or query syntax. */
+void http_redact_body(struct buf *out, const char *body, size_t len);
 
 #endif

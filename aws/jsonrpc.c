@@ -1,0 +1,89 @@
+/* The JSON 1.1 protocol (CloudWatch Logs): POST / with X-Amz-Target. */
+#include "aws/jsonrpc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/buf.h"
+#include "aws/client.h"
+#include "aws/error.h"
+#include "aws/http.h"
+
+#define JSON_CONTENT_TYPE "application/x-amz-json-1.1"
+
+/* Parses a 2xx body: an object, or {} for an empty body. */
+static int parse_answer(const struct http_response *resp, const char *operation, json_t **out,
+                        struct aws_error *err)
+{
+	json_error_t jerr;
+	size_t skip = 0;
+	json_t *root;
+
+	while (skip < resp->body.len && strchr(" \t\r\n", resp->body.data[skip]))
+		skip++;
+	if (skip == resp->body.len) {
+		*out = json_object();
+		return 0;
+	}
+	root = json_loadb(resp->body.data, resp->body.len, 0, &jerr);
+	if (!root) {
+		error_set_operation(err, operation);
+		return error_set(err, ERR_PARSE, "malformed JSON in the response: %s (line %d)",
+		                 jerr.text, jerr.line);
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		error_set_operation(err, operation);
+		return error_set(err, ERR_PARSE, "JSON response is not an object");
+	}
+	*out = root;
+	return 0;
+}
+
+int jsonrpc_call(struct client *c, enum service svc, const char *region, const char *target_prefix,
+                 const char *operation, json_t *request, json_t **out, struct aws_error *err)
+{
+	struct http_headers headers;
+	struct http_response resp;
+	struct client_call call;
+	struct buf target = BUF_INIT;
+	char *body = NULL;
+	int rc;
+
+	*out = NULL;
+	headers_init(&headers);
+	http_response_init(&resp);
+	body = request ? json_dumps(request, JSON_COMPACT) : NULL;
+	if (request && !body) {
+		error_set_operation(err, operation);
+		rc = error_set(err, ERR_INVALID, "request cannot be encoded as JSON");
+		goto out;
+	}
+	buf_addf(&target, "%s.%s", target_prefix, operation);
+	headers_add(&headers, "Content-Type", JSON_CONTENT_TYPE);
+	headers_add(&headers, "X-Amz-Target", target.data);
+	memset(&call, 0, sizeof(call));
+	call.service = svc;
+	call.protocol = PROTO_JSON;
+	call.region = region;
+	call.operation = operation;
+	call.method = "POST";
+	call.path = "/";
+	call.headers = &headers;
+	call.body = body ? body : "{}";
+	call.body_len = strlen(call.body);
+	rc = client_send(c, &call, &resp, err);
+	if (rc)
+		goto out;
+	rc = parse_answer(&resp, operation, out, err);
+	if (rc) {
+		err->http_status = resp.status;
+		err->attempts = resp.attempts;
+	}
+out:
+	http_response_release(&resp);
+	headers_release(&headers);
+	buf_release(&target);
+	free(body);
+	return rc;
+}
