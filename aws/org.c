@@ -1,0 +1,113 @@
+/* Organizations: ListAccounts. */
+#include "aws/org.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/error.h"
+#include "aws/jsonrpc.h"
+#include "aws/xalloc.h"
+
+/* The most accounts a ListAccounts page may hold. */
+#define ACCOUNTS_PAGE 20
+
+/* The string member key of obj, copied; NULL if absent or not a string. */
+static char *dup_member(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? xstrdup(s) : NULL;
+}
+
+static int bad_answer(struct aws_error *err, const char *what)
+{
+	error_set(err, ERR_PARSE, "%s", what);
+	error_set_operation(err, "ListAccounts");
+	return ERR_PARSE;
+}
+
+void org_account_list_release(struct org_account_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].id);
+		free(l->v[i].arn);
+		free(l->v[i].name);
+		free(l->v[i].email);
+		free(l->v[i].status);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int org_parse_accounts(struct org_account_list *out, json_t *answer, char **next_token,
+                       struct aws_error *err)
+{
+	json_t *accounts = json_object_get(answer, "Accounts"), *a;
+	const char *token;
+	size_t i;
+
+	*next_token = NULL;
+	if (!json_is_object(answer))
+		return bad_answer(err, "the answer is not a JSON object");
+	if (accounts && !json_is_array(accounts))
+		return bad_answer(err, "Accounts is not an array");
+	json_array_foreach(accounts, i, a)
+	{
+		struct org_account *acct;
+
+		if (!json_is_object(a))
+			return bad_answer(err, "an account that is not an object");
+		ALLOC_GROW(out->v, out->n + 1, out->alloc);
+		acct = &out->v[out->n++];
+		acct->id = dup_member(a, "Id");
+		acct->arn = dup_member(a, "Arn");
+		acct->name = dup_member(a, "Name");
+		acct->email = dup_member(a, "Email");
+		acct->status = dup_member(a, "Status");
+		if (!acct->id || !*acct->id)
+			return bad_answer(err, "an account without Id");
+	}
+	token = json_string_value(json_object_get(answer, "NextToken"));
+	*next_token = token && *token ? xstrdup(token) : NULL;
+	return 0;
+}
+
+int org_list_accounts(struct org_account_list *out, struct client *c, const char *region,
+                      struct aws_error *err)
+{
+	json_t *req = NULL, *answer = NULL;
+	char *token = NULL, *next = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		req = json_pack("{s:i}", "MaxResults", ACCOUNTS_PAGE);
+		if (token)
+			json_object_set_new(req, "NextToken", json_string(token));
+		rc = jsonrpc_call(c, SVC_ORGANIZATIONS, region, ORG_TARGET_PREFIX, "ListAccounts",
+		                  req, &answer, err);
+		if (rc)
+			goto out;
+		rc = org_parse_accounts(out, answer, &next, err);
+		if (rc || !next)
+			goto out;
+		if (token && strcmp(token, next) == 0) {
+			rc = bad_answer(err, "the same NextToken came back twice");
+			goto out;
+		}
+		json_decref(req);
+		json_decref(answer);
+		req = answer = NULL;
+		free(token);
+		token = next;
+		next = NULL;
+	}
+out:
+	if (rc)
+		org_account_list_release(out);
+	json_decref(req);
+	json_decref(answer);
+	free(token);
+	free(next);
+	return rc;
+}
