@@ -7,6 +7,7 @@
 #define VPCFLOW_AWS_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct aws_error;
 struct env;
@@ -45,5 +46,30 @@ const char *config_profile_name(const struct env *env, const char *flag);
  * when none is set. Borrowed. */
 const char *config_region(const struct config *c, const struct env *env, const char *profile,
                           const char *flag);
+
+/* Notes on the above: ini_parse() returns a callback's non-zero value as its own;
+ * config_profile_name() falls back to AWS_DEFAULT_PROFILE (botocore's legacy
+ * name) after AWS_PROFILE. */
+
+/* Additions (credentials chain). The two files, for config_get_from() and
+ * config_path(). */
+enum config_file { CONFIG_FILE_CREDENTIALS, CONFIG_FILE_CONFIG };
+
+/* The value of key in profile as one file alone has it (the chain reads static
+ * keys from the credentials file before credential_process, and those of the
+ * config file after it, as botocore does). Borrowed, or NULL. */
+const char *config_get_from(const struct config *c, enum config_file which, const char *profile,
+                            const char *key);
+/* The path a file was (or would have been) read from, borrowed; config_parse()
+ * and config_new_empty() give "~/.aws/config" and "~/.aws/credentials". */
+const char *config_path(const struct config *c, enum config_file which);
+/* path with a leading "~" or "~/" replaced by HOME (else the password
+ * database's home directory). Owned by the caller. */
+char *config_expand_path(const struct env *env, const char *path);
+/* Writes, once per configuration, "vpcflow: warning: credentials file '%s' is
+ * readable by other users; run chmod 600 '%s'" to out when the credentials file
+ * that config_load() read is readable by group or others. Returns 1 if it
+ * warned. main() calls it after config_load(). */
+int config_check_permissions(struct config *c, FILE *out);
 
 #endif

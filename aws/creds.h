@@ -47,6 +47,9 @@ struct creds_context {
 	const char *endpoint_url; /* --endpoint-url, or NULL */
 	struct http *http;
 	FILE *debug;
+	/* Addition: the profile came from --profile. As in the AWS CLI, environment
+	 * keys are then skipped (AWS_PROFILE does not do that). */
+	int profile_from_flag;
 };
 
 /* A thread-safe, caching source of credentials. */
