@@ -39,7 +39,7 @@ static void *worker(void *arg)
 }
 
 void parallel_run(size_t n, int max_workers, void (*fn)(void *ctx, size_t i),
-		  void (*done)(void *ctx, size_t finished, size_t total), void *ctx)
+                  void (*done)(void *ctx, size_t finished, size_t total), void *ctx)
 {
 	struct pool p = {.next = 0, .finished = 0, .n = n, .fn = fn, .done = done, .ctx = ctx};
 	size_t workers = max_workers > 0 ? (size_t)max_workers : 1;

@@ -9,6 +9,6 @@
  * different i. done, if non-NULL, is called after each task under a lock (for
  * progress lines). */
 void parallel_run(size_t n, int max_workers, void (*fn)(void *ctx, size_t i),
-		  void (*done)(void *ctx, size_t finished, size_t total), void *ctx);
+                  void (*done)(void *ctx, size_t finished, size_t total), void *ctx);
 
 #endif

@@ -117,7 +117,7 @@ static void put_csv_cell(FILE *f, const char *s)
 	int quote = strpbrk(s, ",\"\r\n") != NULL;
 	/* A leading = or @ starts a formula; + and - do unless a number follows. */
 	int formula = s[0] == '=' || s[0] == '@' ||
-		      ((s[0] == '+' || s[0] == '-') && s[1] && !isdigit((unsigned char)s[1]));
+	              ((s[0] == '+' || s[0] == '-') && s[1] && !isdigit((unsigned char)s[1]));
 
 	if (quote || formula)
 		fputc('"', f);

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""The quick start's story, against a local emulator: what has flow logs, and
+what does not. Run through examples/quickstart.sh, which builds vpcflow first."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+
+import harness  # noqa: E402
+
+REGIONS = ["us-east-1", "eu-west-1"]
+
+
+def step(title, vpcflow, *args, env):
+    print("\n== %s\n$ vpcflow %s" % (title, " ".join(args)), flush=True)
+    proc = subprocess.run([vpcflow, *args], env=env)
+    return proc.returncode
+
+
+def main():
+    vpcflow = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/release/vpcflow")
+    print("Starting a local AWS emulator (moto) ...", flush=True)
+    emu = harness.Emulator().start()
+    home = tempfile.mkdtemp(prefix="vpcflow-quickstart-")
+    try:
+        # A few VPCs in two regions; one of them already has a flow log that
+        # someone enabled by hand, the others have none.
+        for region in REGIONS:
+            ec2 = emu.client("ec2", region)
+            for i in range(2):
+                vpc = ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"]
+                ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": "app-%d" % i}])
+                ec2.create_subnet(VpcId=vpc, CidrBlock="10.%d.1.0/24" % i)
+        ec2 = emu.client("ec2", REGIONS[0])
+        logs = emu.client("logs", REGIONS[0])
+        first = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["app-0"]}])
+        vpc = first["Vpcs"][0]["VpcId"]
+        logs.create_log_group(logGroupName="/aws/vpc-flow-logs/" + vpc)
+        ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                             LogGroupName="/aws/vpc-flow-logs/" + vpc,
+                             DeliverLogsPermissionArn="arn:aws:iam::%s:role/vpc-flow-logs-delivery"
+                             % harness.ACCOUNT_ID)
+        total = sum(len(emu.client("ec2", r).describe_vpcs()["Vpcs"]) for r in REGIONS)
+        print("Emulator at %s with %d VPCs in %s (default VPCs included)."
+              % (emu.url, total, " and ".join(REGIONS)))
+
+        env = emu.env(home=home)
+        regions = ",".join(REGIONS)
+        rc = step("Flow logs that exist, in both regions", vpcflow,
+                  "list", "--regions", regions, env=env)
+        rc |= step("The same, for programs", vpcflow, "list", "--regions", regions,
+                   "--output", "json", env=env)
+        print("\n%d of %d VPCs have a flow log. The others record nothing."
+              % (1, total))
+        return rc
+    finally:
+        emu.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
