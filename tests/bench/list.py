@@ -72,7 +72,8 @@ def main():
         ec2.create_flow_logs(ResourceIds=vpcs, ResourceType="VPC", TrafficType="ALL",
                              LogGroupName="bench",
                              DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/x")
-        env = emu.env(home=home)
+        # The AWS CLI v1 reads AWS_DEFAULT_REGION, not AWS_REGION.
+        env = emu.env(home=home, AWS_DEFAULT_REGION="us-east-1")
         cases = [
             ("process start", [args.vpcflow, "--version"], [aws, "--version"]),
             ("one round trip (DescribeFlowLogs, %d flow logs)" % args.vpcs,
