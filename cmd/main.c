@@ -18,6 +18,7 @@
 #include "engine/suggest.h"
 
 static const struct command *const commands[] = {
+    &cmd_validate,
     &cmd_list,
     &cmd_help,
     NULL,
