@@ -236,7 +236,9 @@ int client_parse_error(enum protocol proto, const struct http_response *resp, st
 
 	err->code = ERR_SERVICE;
 	err->http_status = resp->status;
-	err->aws_code[0] = err->message[0] = err->request_id[0] = '\0';
+	err->aws_code[0] = err->message[0] = err->request_id[0] = err->bucket_region[0] = '\0';
+	if ((hdr = headers_get(&resp->headers, "x-amz-bucket-region")))
+		copy_clean(err->bucket_region, sizeof(err->bucket_region), hdr, strlen(hdr));
 	while (skip < len && isspace((unsigned char)body[skip]))
 		skip++;
 	if (skip < len && body[skip] == '<')
@@ -272,10 +274,31 @@ int client_parse_error(enum protocol proto, const struct http_response *resp, st
 	return ERR_SERVICE;
 }
 
+/* The caller's body callback, counting what it was given: a call whose body
+ * began to reach the caller cannot be sent again. */
+struct stream {
+	const struct client_call *call;
+	size_t delivered;
+	int stopped; /* the callback returned non-zero */
+};
+
+static int stream_chunk(void *ctx, const char *data, size_t len)
+{
+	struct stream *s = ctx;
+
+	s->delivered += len;
+	if (s->call->on_body(s->call->on_body_ctx, data, len) != 0) {
+		s->stopped = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* Makes one attempt: a fresh copy of the request, signed now with current
  * credentials, sent once. A non-2xx answer becomes ERR_SERVICE. */
 static int attempt_once(struct client *c, const struct client_call *call, const struct endpoint *ep,
-                        const char *url, struct http_response *out, struct aws_error *err)
+                        const char *url, struct stream *stream, struct http_response *out,
+                        struct aws_error *err)
 {
 	struct http_request req;
 	struct creds cr = {0};
@@ -289,6 +312,10 @@ static int attempt_once(struct client *c, const struct client_call *call, const 
 	req.url = url;
 	req.body = call->body;
 	req.body_len = call->body ? call->body_len : 0;
+	if (call->on_body) {
+		req.on_body = stream_chunk;
+		req.on_body_ctx = stream;
+	}
 	for (size_t i = 0; call->headers && i < call->headers->n; i++)
 		headers_add(&req.headers, call->headers->v[i].name, call->headers->v[i].value);
 	if (!headers_get(&req.headers, "User-Agent"))
@@ -334,31 +361,59 @@ static void debug_retry(const struct client *c, const struct client_call *call, 
 	fflush(c->debug);
 }
 
+int client_url(struct buf *out, struct endpoint *ep, struct client *c,
+               const struct client_call *call, struct aws_error *err)
+{
+	int rc = client_endpoint(c, call->service, call->region, ep, err);
+
+	if (rc)
+		return rc;
+	return endpoint_request_url(out, ep, call->bucket, call->path, call->query, err);
+}
+
+/* Says in err why a streamed call is not sent again: its callback stopped it,
+ * or its body broke off after some of it had been handed over. */
+static void stream_failed(const struct stream *s, struct aws_error *err)
+{
+	size_t n = strlen(err->message);
+
+	if (s->stopped) {
+		err->code = ERR_IO;
+		snprintf(err->message, sizeof(err->message),
+		         "the body callback stopped the transfer after %zu bytes", s->delivered);
+	} else {
+		snprintf(err->message + n, sizeof(err->message) - n,
+		         " (the body broke off after %zu bytes had been delivered; not retried)",
+		         s->delivered);
+	}
+}
+
 int client_send(struct client *c, const struct client_call *call, struct http_response *out,
                 struct aws_error *err)
 {
 	struct endpoint ep;
 	struct buf url = BUF_INIT;
+	struct stream stream = {call, 0, 0};
 	enum retry_kind kind;
 	int64_t delay;
 	int rc, attempt = 0, taken = 0;
-	const char *path = call->path && *call->path ? call->path : "/";
 
 	http_response_init(out);
 	error_clear(err);
-	rc = client_endpoint(c, call->service, call->region, &ep, err);
+	rc = client_url(&url, &ep, c, call, err);
 	if (rc)
 		goto out;
-	buf_addstr(&url, ep.url);
-	buf_addstr(&url, path);
-	if (call->query && *call->query)
-		buf_addf(&url, "?%s", call->query);
 	for (attempt = 1;; attempt++) {
-		rc = attempt_once(c, call, &ep, url.data, out, err);
+		rc = attempt_once(c, call, &ep, url.data, &stream, out, err);
 		if (rc == 0) {
 			retry_quota_refund(&c->quota, taken);
 			out->attempts = attempt;
 			goto out;
+		}
+		if (stream.stopped || stream.delivered) {
+			stream_failed(&stream, err);
+			rc = err->code;
+			break;
 		}
 		kind = retry_classify(rc, err->http_status, err->aws_code);
 		if (kind == RETRY_NONE || attempt >= c->max_attempts)

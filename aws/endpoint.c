@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aws/buf.h"
 #include "aws/env.h"
 #include "aws/error.h"
 
@@ -259,5 +260,53 @@ int endpoint_resolve(struct endpoint *out, enum service svc, const char *region,
 		snprintf(out->url, sizeof(out->url), "https://%s", out->host);
 	}
 	snprintf(out->signing_region, sizeof(out->signing_region), "%s", signing_region);
+	return 0;
+}
+
+/* Whether bucket can be a DNS label under the S3 host (botocore's
+ * check_dns_name): 3 to 63 of a-z 0-9 '-', a letter or digit at both ends, and
+ * no dot. */
+static int bucket_virtual_hostable(const char *bucket)
+{
+	size_t n = strlen(bucket);
+
+	if (n < 3 || n > 63 || strspn(bucket, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
+		return 0;
+	return bucket[0] != '-' && bucket[n - 1] != '-';
+}
+
+int endpoint_request_url(struct buf *out, const struct endpoint *ep, const char *bucket,
+                         const char *path, const char *query, struct aws_error *err)
+{
+	const char *host;
+	size_t n;
+
+	if (!path || !*path)
+		path = "/";
+	if (!bucket) {
+		buf_addstr(out, ep->url);
+	} else {
+		n = strlen(bucket);
+		if (n < 1 || n > 255 ||
+		    strspn(bucket,
+		           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_") !=
+		        n)
+			return error_set(err, ERR_INVALID,
+			                 "invalid bucket name '%.255s': a bucket name is 3 to 63 "
+			                 "lowercase letters, digits, '.' and '-'",
+			                 bucket);
+		host = strstr(ep->url, "://");
+		if (!ep->path_style && host && bucket_virtual_hostable(bucket)) {
+			buf_add(out, ep->url, (size_t)(host + 3 - ep->url));
+			buf_addf(out, "%s.%s", bucket, host + 3);
+		} else {
+			buf_addf(out, "%s/%s", ep->url, bucket);
+			if (strcmp(path, "/") == 0)
+				path = "";
+		}
+	}
+	buf_addstr(out, path);
+	if (query && *query)
+		buf_addf(out, "?%s", query);
 	return 0;
 }

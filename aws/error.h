@@ -31,6 +31,7 @@ struct aws_error {
 	char aws_code[64];  /* e.g. "RequestLimitExceeded" */
 	char request_id[96];
 	char message[512];
+	char bucket_region[32]; /* S3: x-amz-bucket-region of an error answer (301, 403), or "" */
 };
 
 void error_clear(struct aws_error *err);

@@ -39,13 +39,20 @@ struct http {
 	int n_open;
 };
 
-/* The state of one transfer, shared with libcurl's callbacks. */
+/* The state of one transfer, shared with libcurl's callbacks. stream is -1
+ * until the first body bytes arrive, then whether they go to req->on_body (a
+ * 2xx answer and a callback) rather than into resp->body. */
 struct transfer {
+	const struct http_request *req;
 	struct http_response *resp;
+	CURL *handle;
 	const char *upload;
 	size_t upload_len;
 	size_t upload_pos;
 	int too_big;
+	int stream;
+	int stopped; /* on_body returned non-zero */
+	size_t streamed;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -208,7 +215,8 @@ static void log_request(FILE *f, const struct http_request *req)
 	buf_release(&log);
 }
 
-static void log_response(FILE *f, const struct http_response *r, long elapsed_ms)
+static void log_response(FILE *f, const struct http_response *r, const struct transfer *t,
+                         long elapsed_ms)
 {
 	struct buf log = BUF_INIT;
 
@@ -221,6 +229,8 @@ static void log_response(FILE *f, const struct http_response *r, long elapsed_ms
 	if (r->body.len)
 		buf_addstr(&log, "<\n");
 	log_body(&log, r->body.data, r->body.len);
+	if (t->stream > 0)
+		buf_addf(&log, "<\n[%zu body bytes streamed]\n", t->streamed);
 	log_write(f, &log);
 	buf_release(&log);
 }
@@ -234,15 +244,32 @@ static void log_failure(FILE *f, const struct aws_error *err)
 	buf_release(&log);
 }
 
-static size_t on_body(char *data, size_t size, size_t n, void *ctx)
+/* Takes body bytes: into the response, or to the request's on_body once the
+ * status (which libcurl has read by now) says 2xx. Returning less than was
+ * given makes libcurl stop with CURLE_WRITE_ERROR. */
+static size_t on_write(char *data, size_t size, size_t n, void *ctx)
 {
 	struct transfer *t = ctx;
+	size_t len = size * n;
+	long status = 0;
 
-	if (buf_add(&t->resp->body, data, size * n) < 0) {
+	if (t->stream < 0) {
+		curl_easy_getinfo(t->handle, CURLINFO_RESPONSE_CODE, &status);
+		t->stream = t->req->on_body && status >= 200 && status < 300;
+	}
+	if (t->stream) {
+		if (len && t->req->on_body(t->req->on_body_ctx, data, len) != 0) {
+			t->stopped = 1;
+			return 0;
+		}
+		t->streamed += len;
+		return len;
+	}
+	if (buf_add(&t->resp->body, data, len) < 0) {
 		t->too_big = 1;
 		return 0;
 	}
-	return size * n;
+	return len;
 }
 
 /* Collects one header line; a status line (a new response after an interim
@@ -413,6 +440,9 @@ static int map_curl_error(CURLcode rc, const char *errbuf, const struct transfer
 	const char *msg = *errbuf ? errbuf : curl_easy_strerror(rc);
 	int origin = url_origin_len(url);
 
+	if (t->stopped)
+		return error_set(err, ERR_IO, "the receiver stopped the transfer after %zu bytes",
+		                 t->streamed);
 	if (t->too_big)
 		return error_set(err, ERR_PARSE, "response body over %zu bytes", http->max_body);
 	switch (rc) {
@@ -449,7 +479,9 @@ int http_send(struct http *http, const struct http_request *req, struct http_res
 
 	http_response_init(out);
 	buf_init(&out->body, http->max_body);
+	t.req = req;
 	t.resp = out;
+	t.stream = -1;
 	rc = build_headers(&hdrs, req, err);
 	if (rc)
 		goto out;
@@ -459,6 +491,7 @@ int http_send(struct http *http, const struct http_request *req, struct http_res
 		goto out;
 	}
 	curl_easy_reset(h);
+	t.handle = h;
 	rc = set_method(h, req, &t, err);
 	if (rc)
 		goto out;
@@ -468,13 +501,20 @@ int http_send(struct http *http, const struct http_request *req, struct http_res
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, http->connect_timeout_ms);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, http->timeout_ms);
+	if (req->on_body) {
+		/* A streamed body may take long: bound the wait for data instead. */
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+		                 http->timeout_ms < 1000 ? 1L : http->timeout_ms / 1000);
+	} else {
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, http->timeout_ms);
+	}
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (http->ca_bundle)
 		curl_easy_setopt(h, CURLOPT_CAINFO, http->ca_bundle);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
@@ -490,7 +530,7 @@ int http_send(struct http *http, const struct http_request *req, struct http_res
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
 	if (http->debug)
-		log_response(http->debug, out, (long)(elapsed_us / 1000));
+		log_response(http->debug, out, &t, (long)(elapsed_us / 1000));
 out:
 	if (h) {
 		/* The handle keeps its connections but must not point at our stack. */

@@ -43,6 +43,13 @@ struct http_request {
 	struct http_headers headers;
 	const char *body; /* may be NULL when body_len is 0 */
 	size_t body_len;
+	/* When set, the body of a 2xx answer is handed to on_body in the chunks
+	 * libcurl delivers (the status is known before the first one) instead of
+	 * being kept in out->body, and max_body does not bound it; other answers
+	 * are read whole. A non-zero return stops the transfer: http_send then
+	 * fails with ERR_IO. */
+	int (*on_body)(void *ctx, const char *data, size_t len);
+	void *on_body_ctx;
 };
 
 /* A response; caller-owned, filled by http_send. */
@@ -58,7 +65,7 @@ void http_response_release(struct http_response *r);
 
 struct http_options {
 	long connect_timeout_ms; /* 0: 10 s */
-	long timeout_ms;         /* whole request; 0: 60 s */
+	long timeout_ms;         /* whole request; streamed: longest wait for data; 0: 60 s */
 	size_t max_body;         /* response body cap; 0: 256 MiB */
 	int pool_size;           /* easy handles kept; 0: 8 */
 	const char *ca_bundle;   /* AWS_CA_BUNDLE, or NULL for the system store */
@@ -75,7 +82,9 @@ void http_options_from_env(struct http_options *opt, const struct env *env);
 struct http *http_new(const struct http_options *opt, struct aws_error *err);
 void http_free(struct http *http);
 /* Sends one request. Returns 0 when any HTTP response arrived (whatever its
- * status), ERR_NETWORK / ERR_TIMEOUT / ERR_PARSE (body over max_body) otherwise. */
+ * status), ERR_NETWORK / ERR_TIMEOUT / ERR_PARSE (body over max_body) / ERR_IO
+ * (req->on_body stopped the transfer) otherwise. A streamed 2xx answer returns
+ * 0 only when its whole body was delivered. */
 int http_send(struct http *http, const struct http_request *req, struct http_response *out,
               struct aws_error *err);
 

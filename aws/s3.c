@@ -80,11 +80,8 @@ int s3_send(struct http_response *out, struct client *c, const char *region,
 
 	headers_init(&headers);
 	buf_addch(&path, '/');
-	s3_uri_encode(&path, req->bucket, 0);
-	if (req->key) {
-		buf_addch(&path, '/');
+	if (req->key)
 		s3_uri_encode(&path, req->key, 1);
-	}
 	if (req->content_md5) {
 		content_md5(md5, req->body ? req->body : "", req->body ? req->body_len : 0);
 		headers_add(&headers, "Content-MD5", md5);
@@ -100,6 +97,9 @@ int s3_send(struct http_response *out, struct client *c, const char *region,
 	call.headers = &headers;
 	call.body = req->body;
 	call.body_len = req->body ? req->body_len : 0;
+	call.bucket = req->bucket;
+	call.on_body = req->on_body;
+	call.on_body_ctx = req->on_body_ctx;
 	rc = client_send(c, &call, out, err);
 	headers_release(&headers);
 	buf_release(&path);
@@ -112,7 +112,8 @@ static int bucket_call(struct client *c, const char *region, const char *operati
                        const struct buf *body, struct aws_error *err)
 {
 	struct http_response resp;
-	struct s3_request req = {operation, method, bucket, NULL, query, NULL, 0, 0};
+	struct s3_request req = {
+	    .operation = operation, .method = method, .bucket = bucket, .query = query};
 	int rc;
 
 	if (body) {
@@ -147,8 +148,8 @@ int s3_head_bucket(char *region_out, size_t region_size, struct client *c, const
                    const char *bucket, struct aws_error *err)
 {
 	struct http_response resp;
-	struct s3_request req = {"HeadBucket", "HEAD", bucket, NULL, NULL, NULL, 0, 0};
-	const char *where;
+	struct s3_request req = {.operation = "HeadBucket", .method = "HEAD", .bucket = bucket};
+	const char *where = NULL;
 	int rc;
 
 	if (region_out && region_size)
@@ -160,7 +161,11 @@ int s3_head_bucket(char *region_out, size_t region_size, struct client *c, const
 			snprintf(err->aws_code, sizeof(err->aws_code), "NoSuchBucket");
 		snprintf(err->message, sizeof(err->message), "bucket '%s' does not exist", bucket);
 	}
-	if (rc == 0 && region_out && (where = headers_get(&resp.headers, "x-amz-bucket-region")))
+	if (rc == 0)
+		where = headers_get(&resp.headers, "x-amz-bucket-region");
+	else if (err->bucket_region[0])
+		where = err->bucket_region;
+	if (where && region_out && region_size)
 		snprintf(region_out, region_size, "%s", where);
 	http_response_release(&resp);
 	return rc;
@@ -198,7 +203,10 @@ int s3_get_bucket_location(char **out, struct client *c, const char *region, con
                            struct aws_error *err)
 {
 	struct http_response resp;
-	struct s3_request req = {"GetBucketLocation", "GET", bucket, NULL, "location", NULL, 0, 0};
+	struct s3_request req = {.operation = "GetBucketLocation",
+	                         .method = "GET",
+	                         .bucket = bucket,
+	                         .query = "location"};
 	int rc;
 
 	*out = NULL;
@@ -213,7 +221,8 @@ int s3_get_bucket_policy(char **out, struct client *c, const char *region, const
                          struct aws_error *err)
 {
 	struct http_response resp;
-	struct s3_request req = {"GetBucketPolicy", "GET", bucket, NULL, "policy", NULL, 0, 0};
+	struct s3_request req = {
+	    .operation = "GetBucketPolicy", .method = "GET", .bucket = bucket, .query = "policy"};
 	int rc;
 
 	*out = NULL;

@@ -2,12 +2,14 @@
  * public access block, encryption, lifecycle, tags) and reading the objects
  * flow logs deliver.
  *
- * Requests are path-style (https://s3.REGION.amazonaws.com/BUCKET/KEY): the
- * client layer builds every URL from the resolved endpoint, which cannot name
- * a bucket host. Every call goes to region, which must be the bucket's region
- * (s3_head_bucket and s3_get_bucket_location tell it). Keys and query values
- * are URI-encoded by SigV4's rules. Parsers (s3_parse_*) are pure and take the
- * answer's bytes. */
+ * Requests name their bucket to the client (client_call.bucket), which
+ * addresses it virtual-hosted style (https://BUCKET.s3.REGION.amazonaws.com/KEY)
+ * or, for dotted or otherwise not DNS-compatible names and for overridden
+ * endpoints, path style (https://s3.REGION.amazonaws.com/BUCKET/KEY): see
+ * endpoint_request_url. Every call goes to region, which must be the bucket's
+ * region (s3_head_bucket and s3_get_bucket_location tell it). Keys and query
+ * values are URI-encoded by SigV4's rules. Parsers (s3_parse_*) are pure and
+ * take the answer's bytes. */
 #ifndef VPCFLOW_AWS_S3_H
 #define VPCFLOW_AWS_S3_H
 
@@ -33,9 +35,12 @@ struct s3_request {
 	size_t body_len;
 	int content_md5; /* send Content-MD5 of the body (S3 requires it on some PUTs)
 	                  */
+	/* NULL, or the 2xx body goes there as it arrives (client_call.on_body) */
+	int (*on_body)(void *ctx, const char *data, size_t len);
+	void *on_body_ctx;
 };
 
-/* Sends req to the bucket's path in region; out as for client_send. */
+/* Sends req to the bucket (and key) in region; out as for client_send. */
 int s3_send(struct http_response *out, struct client *c, const char *region,
             const struct s3_request *req, struct aws_error *err);
 /* Appends s URI-encoded: bytes outside A-Z a-z 0-9 - _ . ~ as %XX, and '/'
@@ -49,11 +54,12 @@ void s3_xml_escape(struct buf *out, const char *s);
  * BucketAlreadyOwnedByYou (outside us-east-1). */
 int s3_create_bucket(struct client *c, const char *region, const char *bucket,
                      struct aws_error *err);
-/* Whether the bucket exists and the caller may use it: 0 (region_out receives
- * x-amz-bucket-region when given, else ""), ERR_NOT_FOUND when there is no
- * such bucket, ERR_SERVICE with http_status 403 (aws_code "Forbidden") when it
- * belongs to someone else or access is denied, 301 (PermanentRedirect) when it
- * lives in another region. region_out may be NULL. */
+/* Whether the bucket exists and the caller may use it: 0, ERR_NOT_FOUND when
+ * there is no such bucket, ERR_SERVICE with http_status 403 (aws_code
+ * "Forbidden") when it belongs to someone else or access is denied, 301
+ * (PermanentRedirect) when it lives in another region. region_out receives the
+ * answer's x-amz-bucket-region, on success and on error answers (S3 sends it
+ * with 301 and 403 too), else "". region_out may be NULL. */
 int s3_head_bucket(char *region_out, size_t region_size, struct client *c, const char *region,
                    const char *bucket, struct aws_error *err);
 /* The bucket's region (owned): an empty LocationConstraint is us-east-1, "EU"
@@ -157,9 +163,19 @@ int s3_parse_list_objects(struct s3_object_list *out, const char *body, size_t l
 int s3_list_objects(struct s3_object_list *out, struct client *c, const char *region,
                     const char *bucket, const char *prefix, const char *delimiter,
                     struct aws_error *err);
-/* The whole object, appended to out (the client layer returns whole bodies,
- * capped by http_options.max_body; streaming would need a body callback). */
+/* The whole object, appended to out (capped by http_options.max_body). A body
+ * that breaks off is fetched again, as any failed attempt; out is untouched on
+ * failure. */
 int s3_get_object(struct buf *out, struct client *c, const char *region, const char *bucket,
                   const char *key, struct aws_error *err);
+/* Streams the object: on_data receives its bytes in order, in the chunks they
+ * arrive in, whatever the object's size. A non-zero return from on_data stops
+ * the transfer with ERR_IO. A body that breaks off after some bytes reached
+ * on_data fails (ERR_NETWORK or ERR_TIMEOUT) without being fetched again, so
+ * on_data never sees a byte twice; before the first byte, the call is retried
+ * as any other. */
+int s3_get_object_stream(struct client *c, const char *region, const char *bucket, const char *key,
+                         int (*on_data)(void *ctx, const char *data, size_t len), void *ctx,
+                         struct aws_error *err);
 
 #endif

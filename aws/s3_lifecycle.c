@@ -199,8 +199,10 @@ int s3_get_bucket_lifecycle(struct s3_lifecycle *out, struct client *c, const ch
                             const char *bucket, struct aws_error *err)
 {
 	struct http_response resp;
-	struct s3_request req = {
-	    "GetBucketLifecycleConfiguration", "GET", bucket, NULL, "lifecycle", NULL, 0, 0};
+	struct s3_request req = {.operation = "GetBucketLifecycleConfiguration",
+	                         .method = "GET",
+	                         .bucket = bucket,
+	                         .query = "lifecycle"};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -220,8 +222,11 @@ int s3_put_bucket_lifecycle(struct client *c, const char *region, const char *bu
 {
 	struct buf body = BUF_INIT;
 	struct http_response resp;
-	struct s3_request req = {
-	    "PutBucketLifecycleConfiguration", "PUT", bucket, NULL, "lifecycle", NULL, 0, 1};
+	struct s3_request req = {.operation = "PutBucketLifecycleConfiguration",
+	                         .method = "PUT",
+	                         .bucket = bucket,
+	                         .query = "lifecycle",
+	                         .content_md5 = 1};
 	int rc;
 
 	if (!lc->n) {
@@ -241,8 +246,10 @@ int s3_delete_bucket_lifecycle(struct client *c, const char *region, const char 
                                struct aws_error *err)
 {
 	struct http_response resp;
-	struct s3_request req = {
-	    "DeleteBucketLifecycle", "DELETE", bucket, NULL, "lifecycle", NULL, 0, 0};
+	struct s3_request req = {.operation = "DeleteBucketLifecycle",
+	                         .method = "DELETE",
+	                         .bucket = bucket,
+	                         .query = "lifecycle"};
 	int rc = s3_send(&resp, c, region, &req, err);
 
 	http_response_release(&resp);

@@ -1,4 +1,5 @@
-/* S3 objects: listing (ListObjectsV2, every page) and reading. */
+/* S3 objects: listing (ListObjectsV2, every page) and reading, whole or
+ * streamed. */
 #include "aws/s3.h"
 
 #include <errno.h>
@@ -167,7 +168,7 @@ int s3_list_objects(struct s3_object_list *out, struct client *c, const char *re
 {
 	struct buf query = BUF_INIT;
 	struct http_response resp;
-	struct s3_request req = {"ListObjectsV2", "GET", bucket, NULL, NULL, NULL, 0, 0};
+	struct s3_request req = {.operation = "ListObjectsV2", .method = "GET", .bucket = bucket};
 	char *token = NULL, *next = NULL;
 	int rc;
 
@@ -208,7 +209,8 @@ int s3_get_object(struct buf *out, struct client *c, const char *region, const c
                   const char *key, struct aws_error *err)
 {
 	struct http_response resp;
-	struct s3_request req = {"GetObject", "GET", bucket, key, NULL, NULL, 0, 0};
+	struct s3_request req = {
+	    .operation = "GetObject", .method = "GET", .bucket = bucket, .key = key};
 	int rc;
 
 	rc = s3_send(&resp, c, region, &req, err);
@@ -216,6 +218,26 @@ int s3_get_object(struct buf *out, struct client *c, const char *region, const c
 		error_set_operation(err, req.operation);
 		rc = error_set(err, ERR_IO, "object '%s' is larger than the buffer allows", key);
 	}
+	http_response_release(&resp);
+	return rc;
+}
+
+int s3_get_object_stream(struct client *c, const char *region, const char *bucket, const char *key,
+                         int (*on_data)(void *ctx, const char *data, size_t len), void *ctx,
+                         struct aws_error *err)
+{
+	struct http_response resp;
+	struct s3_request req = {.operation = "GetObject",
+	                         .method = "GET",
+	                         .bucket = bucket,
+	                         .key = key,
+	                         .on_body = on_data,
+	                         .on_body_ctx = ctx};
+	int rc;
+
+	rc = s3_send(&resp, c, region, &req, err);
+	if (rc == ERR_NETWORK || rc == ERR_TIMEOUT || rc == ERR_IO)
+		error_prefix(err, "object '%s'", key);
 	http_response_release(&resp);
 	return rc;
 }

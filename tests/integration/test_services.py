@@ -79,10 +79,12 @@ def _check_objects(t, s3, bucket, keys, listings):
                       [o["Key"] for o in want.get("Contents", [])])
         t.assertTrue(got["Contents"] or got["CommonPrefixes"])
     for key in keys:
-        p = subprocess.run([os.path.join(harness.TOOLS, "awsdrv"), "s3", "get-object", bucket,
-                            key], env=t.emu.env(home=t.home), capture_output=True, timeout=60)
-        t.assertEqual(p.returncode, 0, p.stderr)
-        t.assertEqual(p.stdout, s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        want = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        for how in ("get-object", "get-object-stream"):
+            p = subprocess.run([os.path.join(harness.TOOLS, "awsdrv"), "s3", how, bucket, key],
+                               env=t.emu.env(home=t.home), capture_output=True, timeout=60)
+            t.assertEqual(p.returncode, 0, p.stderr)
+            t.assertEqual(p.stdout, want, how)
 
 
 class ServicesTest(DrvMixin, harness.EmulatorTestCase):

@@ -4,11 +4,14 @@
  *   awsdrv SERVICE COMMAND [ARG...] [--region R] [--NAME VALUE]...
  *
  * Results go to stdout as JSON (FilterLogEvents: one JSON object a line, as
- * the events stream in; GetObject: the raw bytes). A failure prints one line
+ * the events stream in; GetObject: the raw bytes; get-object-stream: the raw
+ * bytes, or with --out FILE the bytes in FILE and a JSON summary of the
+ * chunks on stdout, failure or not). A failure prints one line
  * "error: <Operation: AwsCode: message>" on stderr and exits 1. Lookups of
  * something absent (ERR_NOT_FOUND) print {"absent": true, "error": "..."} and
  * exit 0. Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
- * AWS_SESSION_TOKEN, the endpoint from AWS_ENDPOINT_URL. */
+ * AWS_SESSION_TOKEN, the endpoint from AWS_ENDPOINT_URL, the retry backoff
+ * base from VPCFLOW_RETRY_BASE_MS (so that tests need not wait). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -688,8 +691,11 @@ static int cmd_head_bucket(struct drv *d)
 	int rc = s3_head_bucket(region, sizeof(region), d->client, d->region, d->pos[0], &d->err);
 
 	if (rc == ERR_SERVICE && d->err.http_status == 403)
-		return print_json(json_pack("{s:b,s:b,s:s}", "Exists", 1, "Forbidden", 1, "Error",
-		                            d->err.aws_code));
+		return print_json(json_pack("{s:b,s:b,s:s,s:s}", "Exists", 1, "Forbidden", 1,
+		                            "Error", d->err.aws_code, "BucketRegion", region));
+	if (rc == ERR_SERVICE && d->err.http_status == 301)
+		return print_json(json_pack("{s:b,s:b,s:s,s:s}", "Exists", 1, "Moved", 1, "Error",
+		                            d->err.aws_code, "BucketRegion", region));
 	if (rc)
 		return rc;
 	return print_json(json_pack("{s:b,s:s}", "Exists", 1, "BucketRegion", region));
@@ -839,6 +845,48 @@ static int cmd_get_object(struct drv *d)
 	return rc;
 }
 
+/* What get-object-stream saw: the chunks, and where to put them. */
+struct stream_sink {
+	FILE *f;
+	long long stop_after; /* stop once this many bytes came; 0: never */
+	long long bytes;
+	long long chunks;
+	long long max_chunk;
+};
+
+static int sink_chunk(void *ctx, const char *data, size_t len)
+{
+	struct stream_sink *s = ctx;
+
+	if (fwrite(data, 1, len, s->f) != len)
+		return -1;
+	s->bytes += (long long)len;
+	s->chunks++;
+	if ((long long)len > s->max_chunk)
+		s->max_chunk = (long long)len;
+	return s->stop_after > 0 && s->bytes >= s->stop_after ? 1 : 0;
+}
+
+/* get-object-stream BUCKET KEY [--out FILE] [--stop-after N] */
+static int cmd_get_object_stream(struct drv *d)
+{
+	struct stream_sink s = {stdout, opt_long(d, "stop-after"), 0, 0, 0};
+	const char *path = opt(d, "out");
+	int rc;
+
+	if (path && !(s.f = fopen(path, "wb")))
+		return error_set(&d->err, ERR_IO, "cannot write '%s'", path);
+	rc = s3_get_object_stream(d->client, d->region, d->pos[0], d->pos[1], sink_chunk, &s,
+	                          &d->err);
+	if (path) {
+		fclose(s.f);
+		print_json(json_pack("{s:I,s:I,s:I,s:s}", "Bytes", (json_int_t)s.bytes, "Chunks",
+		                     (json_int_t)s.chunks, "MaxChunk", (json_int_t)s.max_chunk,
+		                     "Code", error_code_name(rc)));
+	}
+	return rc;
+}
+
 static int cmd_delete_bucket(struct drv *d)
 {
 	int rc = s3_delete_bucket(d->client, d->region, d->pos[0], &d->err);
@@ -918,6 +966,8 @@ static const struct command {
     {"s3", "put-bucket-tagging", 1, "BUCKET --tag K=V..", cmd_put_bucket_tagging},
     {"s3", "list-objects", 1, "BUCKET [--prefix P] [--delimiter D]", cmd_list_objects},
     {"s3", "get-object", 2, "BUCKET KEY", cmd_get_object},
+    {"s3", "get-object-stream", 2, "BUCKET KEY [--out FILE] [--stop-after N]",
+     cmd_get_object_stream},
     {"s3", "delete-bucket", 1, "BUCKET", cmd_delete_bucket},
     {"org", "list-accounts", 0, "", cmd_list_accounts},
 };
@@ -974,6 +1024,8 @@ int main(int argc, char **argv)
 		memset(&copt, 0, sizeof(copt));
 		copt.http = http;
 		copt.env = &env_process;
+		if (getenv("VPCFLOW_RETRY_BASE_MS"))
+			copt.retry_base_ms = atol(getenv("VPCFLOW_RETRY_BASE_MS"));
 		d.unsigned_client = client_new(&copt);
 		if (key && secret)
 			creds = creds_static_new(key, secret, getenv("AWS_SESSION_TOKEN"));
