@@ -12,23 +12,6 @@
 #include "aws/xalloc.h"
 #include "aws/xml.h"
 
-/* The <ActionResult> of a query-protocol answer, or NULL with ERR_PARSE. */
-static xmlNodePtr answer_result(xmlDocPtr doc, const char *action, struct aws_error *err)
-{
-	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-	char name[96];
-
-	snprintf(name, sizeof(name), "%sResponse", action);
-	if (root && xml_is(root, name)) {
-		snprintf(name, sizeof(name), "%sResult", action);
-		if ((root = xml_child(root, name)))
-			return root;
-	}
-	error_set(err, ERR_PARSE, "expected <%sResponse><%sResult> in the answer", action, action);
-	error_set_operation(err, action);
-	return NULL;
-}
-
 static int hexval(int ch)
 {
 	if (ch >= '0' && ch <= '9')
@@ -72,7 +55,7 @@ void iam_role_release(struct iam_role *r)
 
 int iam_parse_role(struct iam_role *out, xmlDocPtr doc, const char *action, struct aws_error *err)
 {
-	xmlNodePtr result = answer_result(doc, action, err), role;
+	xmlNodePtr result = query_result(doc, action, err), role;
 	char *text;
 	int rc = ERR_PARSE;
 
@@ -115,7 +98,7 @@ out:
 
 int iam_parse_role_policy(char **out, xmlDocPtr doc, struct aws_error *err)
 {
-	xmlNodePtr result = answer_result(doc, "GetRolePolicy", err);
+	xmlNodePtr result = query_result(doc, "GetRolePolicy", err);
 	char *text;
 
 	*out = NULL;

@@ -158,3 +158,20 @@ out:
 	buf_release(&body);
 	return rc;
 }
+
+/* The <ActionResult> of a query-protocol answer, or NULL with ERR_PARSE. */
+xmlNodePtr query_result(xmlDocPtr doc, const char *action, struct aws_error *err)
+{
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	char name[96];
+
+	snprintf(name, sizeof(name), "%sResponse", action);
+	if (root && xml_is(root, name)) {
+		snprintf(name, sizeof(name), "%sResult", action);
+		if ((root = xml_child(root, name)))
+			return root;
+	}
+	error_set(err, ERR_PARSE, "expected <%sResponse><%sResult> in the answer", action, action);
+	error_set_operation(err, action);
+	return NULL;
+}

@@ -38,4 +38,9 @@ int query_call(struct client *c, enum service svc, const char *region, const cha
                const char *version, const struct query_params *params, xmlDocPtr *out,
                struct aws_error *err);
 
+/* The <ActionResult> element of an IAM or STS answer to action, or NULL with
+ * err set (ERR_PARSE) when the document is not such an answer. Borrowed from
+ * doc. */
+xmlNodePtr query_result(xmlDocPtr doc, const char *action, struct aws_error *err);
+
 #endif

@@ -14,23 +14,6 @@
 #include "aws/xalloc.h"
 #include "aws/xml.h"
 
-/* The <ActionResult> of a query-protocol answer, or NULL with ERR_PARSE. */
-static xmlNodePtr answer_result(xmlDocPtr doc, const char *action, struct aws_error *err)
-{
-	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-	char name[96];
-
-	snprintf(name, sizeof(name), "%sResponse", action);
-	if (root && xml_is(root, name)) {
-		snprintf(name, sizeof(name), "%sResult", action);
-		if ((root = xml_child(root, name)))
-			return root;
-	}
-	error_set(err, ERR_PARSE, "expected <%sResponse><%sResult> in the answer", action, action);
-	error_set_operation(err, action);
-	return NULL;
-}
-
 void sts_identity_release(struct sts_identity *id)
 {
 	free(id->account);
@@ -41,7 +24,7 @@ void sts_identity_release(struct sts_identity *id)
 
 int sts_parse_caller_identity(struct sts_identity *out, xmlDocPtr doc, struct aws_error *err)
 {
-	xmlNodePtr result = answer_result(doc, "GetCallerIdentity", err);
+	xmlNodePtr result = query_result(doc, "GetCallerIdentity", err);
 
 	memset(out, 0, sizeof(*out));
 	if (!result)
@@ -112,7 +95,7 @@ int sts_parse_time(int64_t *out_ms, const char *text)
 int sts_parse_credentials(struct creds *out, xmlDocPtr doc, const char *action, const char *source,
                           struct aws_error *err)
 {
-	xmlNodePtr result = answer_result(doc, action, err), cr;
+	xmlNodePtr result = query_result(doc, action, err), cr;
 	char *expiration = NULL;
 	int rc = ERR_PARSE;
 
