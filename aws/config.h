@@ -9,16 +9,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "aws/ini.h"
+
 struct aws_error;
 struct env;
-
-/* Called once per key = value; section is the raw text between the brackets.
- * Returning non-zero stops the parse. line is 1-based. */
-typedef int (*ini_cb)(void *ctx, const char *section, const char *key, const char *value, int line);
-
-/* Parses an INI text of len bytes (need not be NUL-terminated). A line that is
- * neither a section, a comment nor key = value is an ERR_CONFIG naming the line. */
-int ini_parse(const char *text, size_t len, ini_cb cb, void *ctx, struct aws_error *err);
 
 struct config;
 
@@ -47,8 +41,7 @@ const char *config_profile_name(const struct env *env, const char *flag);
 const char *config_region(const struct config *c, const struct env *env, const char *profile,
                           const char *flag);
 
-/* Notes on the above: ini_parse() returns a callback's non-zero value as its own;
- * config_profile_name() falls back to AWS_DEFAULT_PROFILE (botocore's legacy
+/* Note: config_profile_name() falls back to AWS_DEFAULT_PROFILE (botocore's legacy
  * name) after AWS_PROFILE. */
 
 /* Additions (credentials chain). The two files, for config_get_from() and
