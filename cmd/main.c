@@ -20,6 +20,8 @@
 static const struct command *const commands[] = {
     &cmd_validate,
     &cmd_list,
+    &cmd_retention,
+    &cmd_logs,
     &cmd_help,
     NULL,
 };

@@ -1,0 +1,438 @@
+/* Flow records from bytes: line splitting, gzip, header lines and saved
+ * CloudWatch output. */
+#include "engine/logreader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "aws/error.h"
+#include "aws/xalloc.h"
+#include "engine/parallel.h"
+
+#define ZOUT_SIZE  (256 * 1024)
+#define READ_SIZE  (4 * 1024 * 1024)
+#define LINE_MAX_  (1024 * 1024)
+#define JSON_LIMIT ((size_t)1 << 31)
+#define SPLIT_MIN  ((off_t)64 * 1024 * 1024)
+
+void logreader_init(struct logreader *r, const struct record_layout *base, logreader_fn fn,
+                    void *ctx)
+{
+	memset(r, 0, sizeof(*r));
+	r->base = *base;
+	r->layout = *base;
+	r->on_record = fn;
+	r->ctx = ctx;
+	buf_init(&r->carry, LINE_MAX_);
+}
+
+static void end_gzip(struct logreader *r)
+{
+	if (r->gzip) {
+		inflateEnd(&r->z);
+		r->gzip = 0;
+	}
+}
+
+void logreader_release(struct logreader *r)
+{
+	end_gzip(r);
+	free(r->zout);
+	free(r->name);
+	free(r->first_malformed);
+	buf_release(&r->carry);
+	memset(r, 0, sizeof(*r));
+}
+
+void logreader_begin(struct logreader *r, const char *name)
+{
+	end_gzip(r);
+	free(r->name);
+	r->name = xstrdup(name ? name : "-");
+	r->layout = r->base;
+	r->started = 0;
+	r->parquet = 0;
+	r->stream_line = 0;
+	buf_reset(&r->carry);
+}
+
+static void malformed(struct logreader *r)
+{
+	r->malformed++;
+	if (!r->first_malformed)
+		r->first_malformed =
+		    xasprintf("%s line %llu", r->name, (unsigned long long)r->stream_line);
+}
+
+/* One line of the stream. */
+static int do_line(struct logreader *r, const char *line, size_t len, int64_t event_ms)
+{
+	unsigned char c;
+
+	r->lines++;
+	r->stream_line++;
+	if (len && line[len - 1] == '\r')
+		len--;
+	if (!len)
+		return 0;
+	c = (unsigned char)line[0];
+	if (c >= 'a' && c <= 'z' && record_layout_from_header(&r->layout, line, len))
+		return 0;
+	if (record_parse(&r->rec, &r->layout, line, len) != 0) {
+		malformed(r);
+		return 0;
+	}
+	r->rec.event_ms = event_ms;
+	r->records++;
+	return r->on_record(r->ctx, &r->rec);
+}
+
+/* Splits text into lines, keeping an unfinished one in carry. */
+static int feed_text(struct logreader *r, const char *p, size_t len)
+{
+	const char *end = p + len, *nl;
+	int rc;
+
+	if (r->carry.len) {
+		nl = memchr(p, '\n', len);
+		if (buf_add(&r->carry, p, nl ? (size_t)(nl - p) : len) < 0) {
+			malformed(r); /* a line longer than any record */
+			buf_reset(&r->carry);
+		}
+		if (!nl)
+			return 0;
+		rc = do_line(r, r->carry.data, r->carry.len, 0);
+		buf_reset(&r->carry);
+		if (rc)
+			return rc;
+		p = nl + 1;
+	}
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl) {
+			if (buf_add(&r->carry, p, (size_t)(end - p)) < 0)
+				malformed(r);
+			break;
+		}
+		if ((rc = do_line(r, p, (size_t)(nl - p), 0)))
+			return rc;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+static int gzip_error(struct logreader *r, const char *what, struct aws_error *err)
+{
+	return error_set(err, ERR_PARSE, "'%s' is not valid gzip: %s", r->name, what);
+}
+
+static int feed_gzip(struct logreader *r, const char *data, size_t len, struct aws_error *err)
+{
+	int zrc, rc;
+
+	r->z.next_in = (unsigned char *)(uintptr_t)data;
+	r->z.avail_in = (unsigned)len;
+	while (r->z.avail_in) {
+		r->z.next_out = r->zout;
+		r->z.avail_out = ZOUT_SIZE;
+		r->zend = 0;
+		zrc = inflate(&r->z, Z_NO_FLUSH);
+		if (zrc != Z_OK && zrc != Z_STREAM_END && zrc != Z_BUF_ERROR)
+			return gzip_error(r, r->z.msg ? r->z.msg : "corrupt data", err);
+		if ((rc = feed_text(r, (const char *)r->zout, ZOUT_SIZE - r->z.avail_out)))
+			return rc;
+		if (zrc == Z_STREAM_END) {
+			/* Another member may follow (concatenated gzip files). */
+			if (inflateReset(&r->z) != Z_OK)
+				return gzip_error(r, "reset failed", err);
+			r->zend = 1;
+		} else if (zrc == Z_BUF_ERROR && r->z.avail_out) {
+			break;
+		}
+	}
+	return 0;
+}
+
+int logreader_feed(struct logreader *r, const char *data, size_t len, struct aws_error *err)
+{
+	if (!len)
+		return 0;
+	if (!r->started) {
+		r->started = 1;
+		if (len >= 4 && memcmp(data, "PAR1", 4) == 0) {
+			r->parquet = 1;
+			return error_set(err, ERR_INVALID,
+			                 "'%s' is Parquet; parquet is not supported yet (read "
+			                 "plain-text flow logs, or query Parquet with Athena)",
+			                 r->name);
+		}
+		if ((unsigned char)data[0] == 0x1f && (len < 2 || (unsigned char)data[1] == 0x8b)) {
+			memset(&r->z, 0, sizeof(r->z));
+			if (inflateInit2(&r->z, 15 + 32) != Z_OK)
+				return error_set(err, ERR_IO, "zlib: cannot start inflating");
+			if (!r->zout)
+				r->zout = xmalloc(ZOUT_SIZE);
+			r->gzip = 1;
+		}
+	}
+	return r->gzip ? feed_gzip(r, data, len, err) : feed_text(r, data, len);
+}
+
+int logreader_end(struct logreader *r, struct aws_error *err)
+{
+	int rc = 0;
+
+	if (r->gzip && !r->zend)
+		rc = gzip_error(r, "unexpected end of data (truncated?)", err);
+	if (!rc && r->carry.len) {
+		rc = do_line(r, r->carry.data, r->carry.len, 0);
+		buf_reset(&r->carry);
+	}
+	end_gzip(r);
+	return rc;
+}
+
+int logreader_line(struct logreader *r, const char *line, size_t len, int64_t event_ms,
+                   struct aws_error *err)
+{
+	const char *nl = memchr(line, '\n', len);
+
+	(void)err;
+	if (nl)
+		len = (size_t)(nl - line);
+	return do_line(r, line, len, event_ms);
+}
+
+/* One CloudWatch event object. */
+static int json_event(struct logreader *r, json_t *ev, struct aws_error *err)
+{
+	json_t *msg = json_object_get(ev, "message"), *ts = json_object_get(ev, "timestamp");
+
+	if (!json_is_string(msg)) {
+		malformed(r);
+		return 0;
+	}
+	return logreader_line(r, json_string_value(msg), json_string_length(msg),
+	                      json_is_integer(ts) ? json_integer_value(ts) : 0, err);
+}
+
+/* Saved CloudWatch output: a document with "events", an array of events,
+ * or one event a line. */
+static int read_json(struct logreader *r, const char *text, size_t len, struct aws_error *err)
+{
+	json_error_t jerr;
+	json_t *doc = json_loadb(text, len, 0, &jerr), *events;
+	const char *p = text, *end = text + len;
+	size_t i;
+	json_t *ev;
+	int rc = 0;
+
+	if (doc) {
+		events = json_is_array(doc) ? doc : json_object_get(doc, "events");
+		if (!json_is_array(events)) {
+			json_decref(doc);
+			return error_set(err, ERR_PARSE,
+			                 "'%s' is JSON without \"events\": save CloudWatch output "
+			                 "with 'aws logs filter-log-events --output json'",
+			                 r->name);
+		}
+		json_array_foreach(events, i, ev)
+		{
+			r->stream_line = i + 1;
+			if ((rc = json_event(r, ev, err)))
+				break;
+		}
+		json_decref(doc);
+		return rc;
+	}
+	while (p < end && !rc) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		r->stream_line++;
+		if (n && (ev = json_loadb(p, n, 0, &jerr))) {
+			rc = json_event(r, ev, err);
+			json_decref(ev);
+		} else if (n) {
+			r->stream_line--;
+			malformed(r);
+			r->stream_line++;
+		}
+		p += n + 1;
+	}
+	return rc;
+}
+
+static int read_fd(int fd, char *out, size_t size, size_t *got)
+{
+	ssize_t n;
+
+	*got = 0;
+	while (*got < size) {
+		n = read(fd, out + *got, size - *got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+int logreader_file(struct logreader *r, const char *path, struct aws_error *err)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+	char *chunk = NULL;
+	struct buf all = BUF_INIT;
+	size_t got, skip = 0;
+	int rc = 0;
+
+	if (fd < 0)
+		return error_set(err, ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	logreader_begin(r, path);
+	chunk = xmalloc(READ_SIZE);
+	if (read_fd(fd, chunk, READ_SIZE, &got) < 0) {
+		rc = error_set(err, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	while (skip < got && (chunk[skip] == ' ' || chunk[skip] == '\n' || chunk[skip] == '\r' ||
+	                      chunk[skip] == '\t'))
+		skip++;
+	if (skip < got && (chunk[skip] == '{' || chunk[skip] == '[')) {
+		buf_init(&all, JSON_LIMIT);
+		do {
+			if (buf_add(&all, chunk, got) < 0) {
+				rc = error_set(err, ERR_IO, "'%s' is too large to read as JSON",
+				               path);
+				goto out;
+			}
+			if (got < READ_SIZE)
+				break;
+			if (read_fd(fd, chunk, READ_SIZE, &got) < 0) {
+				rc = error_set(err, ERR_IO, "cannot read '%s': %s", path,
+				               strerror(errno));
+				goto out;
+			}
+		} while (got);
+		rc = read_json(r, all.data, all.len, err);
+		goto out;
+	}
+	while (got) {
+		if ((rc = logreader_feed(r, chunk, got, err)))
+			goto out;
+		if (got < READ_SIZE)
+			break;
+		if (read_fd(fd, chunk, READ_SIZE, &got) < 0) {
+			rc = error_set(err, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+			goto out;
+		}
+	}
+	rc = logreader_end(r, err);
+out:
+	if (rc)
+		end_gzip(r);
+	buf_release(&all);
+	free(chunk);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+/* One part of a file read in parallel. */
+struct part_job {
+	struct logreader *readers;
+	const char *const *starts;
+	const size_t *lens;
+	int *rcs;
+};
+
+static void read_part(void *arg, size_t i)
+{
+	struct part_job *job = arg;
+	struct logreader *r = &job->readers[i];
+	struct aws_error err;
+
+	job->rcs[i] = feed_text(r, job->starts[i], job->lens[i]);
+	if (!job->rcs[i])
+		job->rcs[i] = logreader_end(r, &err);
+}
+
+int logreader_file_parallel(struct logreader *readers, size_t n, const char *path,
+                            struct aws_error *err)
+{
+	struct part_job job;
+	struct stat st;
+	const char **starts;
+	size_t *lens, size, at = 0;
+	int *rcs, fd, rc = 0;
+	char *map;
+
+	if (n < 2 || strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY)) < 0)
+		return 1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < SPLIT_MIN) {
+		close(fd);
+		return 1;
+	}
+	size = (size_t)st.st_size;
+	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return 1;
+	if ((unsigned char)map[0] == 0x1f || map[0] == '{' || map[0] == '[' ||
+	    memcmp(map, "PAR1", 4) == 0) {
+		munmap(map, size);
+		return 1;
+	}
+	madvise(map, size, MADV_SEQUENTIAL);
+	/* A header line on top sets the layout of every part. */
+	{
+		const char *nl = memchr(map, '\n', size);
+		size_t len = nl ? (size_t)(nl - map) : size;
+		struct record_layout head;
+
+		if (record_layout_from_header(&head, map, len))
+			for (size_t i = 0; i < n; i++)
+				readers[i].base = readers[i].layout = head;
+	}
+	starts = xcalloc(n, sizeof(*starts));
+	lens = xcalloc(n, sizeof(*lens));
+	rcs = xcalloc(n, sizeof(*rcs));
+	for (size_t i = 0; i < n; i++) {
+		size_t end = i + 1 == n ? size : size / n * (i + 1);
+		const char *nl;
+
+		if (end < at)
+			end = at;
+		if (i + 1 < n && end < size && (nl = memchr(map + end, '\n', size - end)))
+			end = (size_t)(nl - map) + 1;
+		else if (i + 1 < n)
+			end = size;
+		logreader_begin(&readers[i], path);
+		readers[i].layout = readers[i].base;
+		starts[i] = map + at;
+		lens[i] = end - at;
+		at = end;
+	}
+	job.readers = readers;
+	job.starts = starts;
+	job.lens = lens;
+	job.rcs = rcs;
+	parallel_run(n, (int)n, read_part, NULL, &job);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (rcs[i] < 0)
+			rc = error_set(err, ERR_IO, "cannot read '%s'", path);
+	munmap(map, size);
+	free(starts);
+	free(lens);
+	free(rcs);
+	return rc;
+}

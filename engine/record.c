@@ -1,0 +1,310 @@
+/* Flow log records: layouts, in-place splitting and typed values. */
+#include "engine/record.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "aws/buf.h"
+#include "aws/error.h"
+
+static const char *const hot_names[RH_COUNT] = {
+    "version",  "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
+    "protocol", "packets",    "bytes",        "start",   "end",     "action",  "log-status",
+};
+
+/* Sets pos and hot from fields. */
+static void layout_index(struct record_layout *l)
+{
+	memset(l->pos, -1, sizeof(l->pos));
+	memset(l->hot, -1, sizeof(l->hot));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct logformat_field *f = l->fields[i];
+		size_t reg;
+
+		if (!f)
+			continue;
+		reg = (size_t)(f - logformat_fields);
+		if (reg < RECORD_MAX_FIELDS && l->pos[reg] < 0)
+			l->pos[reg] = (signed char)i;
+		for (int h = 0; h < RH_COUNT; h++)
+			if (strcmp(f->name, hot_names[h]) == 0 && l->hot[h] < 0)
+				l->hot[h] = (signed char)i;
+	}
+}
+
+/* Appends one named column; -1 when the layout is full. */
+static int layout_add(struct record_layout *l, const char *name, size_t len,
+                      const struct logformat_field **unknown)
+{
+	char tmp[64];
+	const struct logformat_field *f = NULL;
+
+	*unknown = NULL;
+	if (l->n >= RECORD_MAX_FIELDS)
+		return -1;
+	if (len < sizeof(tmp)) {
+		memcpy(tmp, name, len);
+		tmp[len] = '\0';
+		f = logformat_field(tmp);
+	}
+	l->fields[l->n++] = f;
+	return 0;
+}
+
+void record_layout_default(struct record_layout *out)
+{
+	record_layout_parse(out, logformat_default(LOGFORMAT_VPC), 1, NULL);
+}
+
+int record_layout_parse(struct record_layout *out, const char *text, int lenient,
+                        struct aws_error *err)
+{
+	const char *p = text;
+
+	memset(out, 0, sizeof(*out));
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p || strcmp(p, "default") == 0)
+		p = logformat_default(LOGFORMAT_VPC);
+	while (*p) {
+		const char *start, *stop;
+		const struct logformat_field *f;
+		size_t len;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		stop = p;
+		if (stop - start >= 3 && start[0] == '$' && start[1] == '{' && stop[-1] == '}') {
+			start += 2;
+			stop--;
+		}
+		len = (size_t)(stop - start);
+		if (layout_add(out, start, len, &f) < 0)
+			return err ? error_set(err, ERR_INVALID,
+			                       "a log format of more than %d fields",
+			                       RECORD_MAX_FIELDS)
+			           : ERR_INVALID;
+		if (!out->fields[out->n - 1] && !lenient) {
+			if (err)
+				error_set(err, ERR_INVALID, "unknown log format field '%.*s'",
+				          (int)len, start);
+			return ERR_INVALID;
+		}
+	}
+	layout_index(out);
+	return 0;
+}
+
+int record_layout_from_header(struct record_layout *out, const char *line, size_t len)
+{
+	struct record_layout l;
+	const char *p = line, *end = line + len;
+	const struct logformat_field *f;
+
+	if (len && end[-1] == '\r')
+		end--;
+	memset(&l, 0, sizeof(l));
+	while (p < end) {
+		const char *start = p;
+
+		while (p < end && *p != ' ')
+			p++;
+		if (p == start)
+			return 0;
+		for (const char *q = start; q < p; q++)
+			if (!islower((unsigned char)*q) && !isdigit((unsigned char)*q) && *q != '-')
+				return 0;
+		if (layout_add(&l, start, (size_t)(p - start), &f) < 0)
+			return 0;
+		if (l.n == 1 && !l.fields[0])
+			return 0;
+		if (p < end)
+			p++;
+	}
+	if (!l.n)
+		return 0;
+	layout_index(&l);
+	*out = l;
+	return 1;
+}
+
+int record_layout_find(const struct record_layout *l, const char *name)
+{
+	const struct logformat_field *f = logformat_field(name);
+	size_t reg;
+
+	if (!f)
+		return -1;
+	reg = (size_t)(f - logformat_fields);
+	return reg < RECORD_MAX_FIELDS ? l->pos[reg] : -1;
+}
+
+void record_layout_render(const struct record_layout *l, struct buf *out)
+{
+	for (size_t i = 0; i < l->n; i++)
+		buf_addf(out, "%s%s", i ? " " : "", l->fields[i] ? l->fields[i]->name : "?");
+}
+
+static enum record_status status_of(const struct record_value *v)
+{
+	if (!v)
+		return RECORD_OK;
+	if (v->len == 6 && memcmp(v->s, "NODATA", 6) == 0)
+		return RECORD_NODATA;
+	if (v->len == 8 && memcmp(v->s, "SKIPDATA", 8) == 0)
+		return RECORD_SKIPDATA;
+	return RECORD_OK;
+}
+
+int record_parse(struct record *out, const struct record_layout *l, const char *line, size_t len)
+{
+	const char *s = line, *end = line + len, *sp;
+	size_t n = 0, want = l->n;
+
+	if (len && end[-1] == '\r')
+		end--;
+	out->layout = l;
+	out->n = 0;
+	out->status = RECORD_OK;
+	out->event_ms = 0;
+	for (;;) {
+		if (n >= want)
+			return -1;
+		sp = memchr(s, ' ', (size_t)(end - s));
+		if (!sp) {
+			out->v[n].s = s;
+			out->v[n++].len = (uint32_t)(end - s);
+			break;
+		}
+		out->v[n].s = s;
+		out->v[n++].len = (uint32_t)(sp - s);
+		s = sp + 1;
+	}
+	if (n != want)
+		return -1;
+	out->n = n;
+	out->status = status_of(record_at(out, l->hot[RH_LOG_STATUS]));
+	return 0;
+}
+
+int record_u64(const struct record_value *v, uint64_t *out)
+{
+	uint64_t n = 0;
+
+	*out = 0;
+	if (!v || record_missing(v))
+		return 1;
+	if (v->len > 20)
+		return -1;
+	for (uint32_t i = 0; i < v->len; i++) {
+		unsigned d = (unsigned)(unsigned char)v->s[i] - '0';
+
+		if (d > 9 || n > (UINT64_MAX - d) / 10)
+			return -1;
+		n = n * 10 + d;
+	}
+	*out = n;
+	return 0;
+}
+
+/* a.b.c.d, fast path for the common case. */
+static int parse_v4(const char *s, uint32_t len, unsigned char out[4])
+{
+	unsigned part = 0, digits = 0, k = 0;
+
+	for (uint32_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.') {
+			if (!digits || k >= 3)
+				return -1;
+			out[k++] = (unsigned char)part;
+			part = digits = 0;
+		} else if (c >= '0' && c <= '9' && digits < 3) {
+			part = part * 10 + (c - '0');
+			digits++;
+			if (part > 255)
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	if (!digits || k != 3)
+		return -1;
+	out[3] = (unsigned char)part;
+	return 0;
+}
+
+int record_addr_parse(const struct record_value *v, struct record_addr *out)
+{
+	char tmp[64];
+
+	memset(out, 0, sizeof(*out));
+	if (!v || record_missing(v))
+		return 1;
+	if (parse_v4(v->s, v->len, out->b + 12) == 0) {
+		out->b[10] = out->b[11] = 0xff;
+		out->v4 = 1;
+		return 0;
+	}
+	if (v->len >= sizeof(tmp) || !memchr(v->s, ':', v->len))
+		return -1;
+	memcpy(tmp, v->s, v->len);
+	tmp[v->len] = '\0';
+	return inet_pton(AF_INET6, tmp, out->b) == 1 ? 0 : -1;
+}
+
+void record_addr_format(const struct record_addr *a, char *out)
+{
+	if (a->v4)
+		snprintf(out, 46, "%u.%u.%u.%u", a->b[12], a->b[13], a->b[14], a->b[15]);
+	else if (!inet_ntop(AF_INET6, a->b, out, 46))
+		snprintf(out, 46, "?");
+}
+
+static const struct {
+	unsigned number;
+	const char *name;
+} protocols[] = {
+    {0, "HOPOPT"},       {1, "ICMP"},        {2, "IGMP"},       {4, "IPv4"},   {6, "TCP"},
+    {8, "EGP"},          {9, "IGP"},         {17, "UDP"},       {41, "IPv6"},  {43, "IPv6-Route"},
+    {44, "IPv6-Frag"},   {46, "RSVP"},       {47, "GRE"},       {50, "ESP"},   {51, "AH"},
+    {58, "ICMPv6"},      {59, "IPv6-NoNxt"}, {60, "IPv6-Opts"}, {88, "EIGRP"}, {89, "OSPF"},
+    {103, "PIM"},        {112, "VRRP"},      {115, "L2TP"},     {132, "SCTP"}, {136, "UDPLite"},
+    {137, "MPLS-in-IP"},
+};
+
+const char *record_protocol_name(unsigned proto)
+{
+	for (size_t i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
+		if (protocols[i].number == proto)
+			return protocols[i].name;
+	return NULL;
+}
+
+int record_protocol_number(const char *name)
+{
+	for (size_t i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
+		if (strcasecmp(protocols[i].name, name) == 0)
+			return (int)protocols[i].number;
+	return -1;
+}
+
+int64_t record_time_ms(const struct record *r)
+{
+	uint64_t t;
+
+	if (r->event_ms)
+		return r->event_ms;
+	if (record_u64(record_hot(r, RH_START), &t) == 0 && t < INT64_MAX / 1000)
+		return (int64_t)t * 1000;
+	return 0;
+}
