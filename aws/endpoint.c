@@ -50,6 +50,7 @@ static const struct service_info services[SVC_COUNT] = {
     [SVC_LOGS] = {"logs", "logs", "CLOUDWATCH_LOGS"},
     [SVC_S3] = {"s3", "s3", "S3"},
     [SVC_ORGANIZATIONS] = {"organizations", "organizations", "ORGANIZATIONS"},
+    [SVC_FIREHOSE] = {"firehose", "firehose", "FIREHOSE"},
 };
 
 const struct service_info *service_info(enum service svc)

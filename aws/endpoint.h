@@ -6,7 +6,16 @@ struct aws_error;
 struct buf;
 struct env;
 
-enum service { SVC_EC2, SVC_IAM, SVC_STS, SVC_LOGS, SVC_S3, SVC_ORGANIZATIONS, SVC_COUNT };
+enum service {
+	SVC_EC2,
+	SVC_IAM,
+	SVC_STS,
+	SVC_LOGS,
+	SVC_S3,
+	SVC_ORGANIZATIONS,
+	SVC_FIREHOSE,
+	SVC_COUNT
+};
 
 struct service_info {
 	const char *id;           /* endpoint prefix: "ec2", "logs", ... */

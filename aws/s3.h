@@ -178,4 +178,12 @@ int s3_get_object_stream(struct client *c, const char *region, const char *bucke
                          int (*on_data)(void *ctx, const char *data, size_t len), void *ctx,
                          struct aws_error *err);
 
+/* --- Tags (aws/s3_tagging.c) --- */
+
+/* Appends the tags of a GetBucketTagging answer. */
+int s3_parse_tagging(struct tag_list *out, const char *body, size_t len, struct aws_error *err);
+/* Appends the bucket's tags; ERR_NOT_FOUND when it has none (NoSuchTagSet). */
+int s3_get_bucket_tagging(struct tag_list *out, struct client *c, const char *region,
+                          const char *bucket, struct aws_error *err);
+
 #endif

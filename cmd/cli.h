@@ -122,6 +122,9 @@ extern const struct command cmd_list;
 extern const struct command cmd_retention;
 extern const struct command cmd_logs;
 extern const struct command cmd_validate;
+extern const struct command cmd_plan;
+extern const struct command cmd_apply;
+extern const struct command cmd_destroy;
 extern const struct command cmd_help;
 
 #endif

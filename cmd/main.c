@@ -22,6 +22,9 @@ static const struct command *const commands[] = {
     &cmd_list,
     &cmd_retention,
     &cmd_logs,
+    &cmd_plan,
+    &cmd_apply,
+    &cmd_destroy,
     &cmd_help,
     NULL,
 };

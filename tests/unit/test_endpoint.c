@@ -48,6 +48,7 @@ static void test_service_table(void **state)
 	    [SVC_LOGS] = {"logs", "logs", "CLOUDWATCH_LOGS"},
 	    [SVC_S3] = {"s3", "s3", "S3"},
 	    [SVC_ORGANIZATIONS] = {"organizations", "organizations", "ORGANIZATIONS"},
+	    [SVC_FIREHOSE] = {"firehose", "firehose", "FIREHOSE"},
 	};
 
 	for (int i = 0; i < SVC_COUNT; i++) {
