@@ -5,16 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/buf.h"
 #include "aws/ec2.h"
 #include "aws/error.h"
 #include "aws/logs.h"
 #include "aws/s3.h"
 #include "aws/xalloc.h"
 #include "engine/parallel.h"
+#include "engine/plan.h"
 
 #define RETENTION_WORKERS 8
 #define MAX_DAYS          100000
-#define RULE_ID_MAX       255
 
 const int retention_cloudwatch_days[] = {1,    3,    5,    7,    14,   30,  60,  90,
                                          120,  150,  180,  365,  400,  545, 731, 1096,
@@ -115,11 +116,18 @@ char *retention_bucket_prefix(const char *user_prefix)
 
 char *retention_rule_id(const char *prefix)
 {
-	char *id = xasprintf("vpcflow-expire-%s", prefix);
+	static const char tail[] = "AWSLogs/";
+	size_t len = strlen(prefix), n = sizeof(tail) - 1;
+	struct buf id = BUF_INIT;
+	char *user;
 
-	if (strlen(id) > RULE_ID_MAX)
-		id[RULE_ID_MAX] = '\0';
-	return id;
+	/* The rule apply writes: named after the user's part of the prefix. */
+	if (len >= n && strcmp(prefix + len - n, tail) == 0)
+		len -= n;
+	user = xstrndup(prefix, len);
+	plan_lifecycle_rule_id(&id, user);
+	free(user);
+	return buf_detach(&id, NULL);
 }
 
 const struct s3_lifecycle_rule *retention_covering_rule(const struct s3_lifecycle *lc,

@@ -82,7 +82,8 @@ void retention_collect(struct retention_list *out, struct retention_failures *fa
 /* The key prefix flow logs use in a bucket for the user prefix given at
  * creation (NULL or "" for none): "PREFIX/AWSLogs/". Owned. */
 char *retention_bucket_prefix(const char *user_prefix);
-/* The ID of the lifecycle rule vpcflow writes for a flow-log prefix. Owned. */
+/* The ID of the lifecycle rule vpcflow writes for a flow-log prefix
+ * ("PREFIX/AWSLogs/"): the one apply writes, plan_lifecycle_rule_id. Owned. */
 char *retention_rule_id(const char *prefix);
 /* The rule of lc that expires objects under prefix first (enabled, with
  * expiration days, whose own prefix is empty or a prefix of it), borrowed, or

@@ -148,6 +148,21 @@ class RetentionTest(harness.EmulatorTestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertEqual(self.bucket_rules("merge-bucket"), before)
 
+    def test_bucket_rule_written_by_apply_is_updated_in_place(self):
+        # The rule apply writes for a bucket with the prefix "team/".
+        s3 = self.emu.client("s3")
+        s3.create_bucket(Bucket="applied-bucket")
+        s3.put_bucket_lifecycle_configuration(
+            Bucket="applied-bucket", LifecycleConfiguration={"Rules": [{
+                "ID": "vpcflow-expire-team", "Status": "Enabled",
+                "Filter": {"Prefix": "team/AWSLogs/"}, "Expiration": {"Days": 365}}]})
+        proc = self.run_vpcflow("retention", "set", "30", "--bucket", "applied-bucket",
+                                "--prefix", "team/", "--yes")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        rules = self.bucket_rules("applied-bucket")
+        self.assertEqual([(r["ID"], r["Expiration"]) for r in rules],
+                         [("vpcflow-expire-team", {"Days": 30})])
+
     def test_bucket_without_lifecycle_gets_one_and_loses_it(self):
         s3 = self.emu.client("s3")
         s3.create_bucket(Bucket="bare-bucket")

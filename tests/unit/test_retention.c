@@ -89,8 +89,12 @@ static void test_covering_rule(void **state)
 	struct s3_lifecycle lc = {0};
 	const struct s3_lifecycle_rule *r;
 	char *id = retention_rule_id("AWSLogs/");
+	char *user_id = retention_rule_id("logs/us-east-1/AWSLogs/");
 
-	assert_string_equal(id, "vpcflow-expire-AWSLogs/");
+	/* The same IDs as apply's rules, so that retention set updates them. */
+	assert_string_equal(id, "vpcflow-expire");
+	assert_string_equal(user_id, "vpcflow-expire-logs/us-east-1");
+	free(user_id);
 	assert_null(retention_covering_rule(&lc, "AWSLogs/"));
 	s3_lifecycle_set_rule(&lc, "tmp", "tmp/", 3);
 	assert_null(retention_covering_rule(&lc, "AWSLogs/"));
