@@ -119,6 +119,7 @@ int cli_parse_uint(const struct context *ctx, const char *option, const char *va
                    long max, long *out);
 
 extern const struct command cmd_list;
+extern const struct command cmd_audit;
 extern const struct command cmd_retention;
 extern const struct command cmd_logs;
 extern const struct command cmd_validate;

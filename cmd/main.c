@@ -20,6 +20,7 @@
 static const struct command *const commands[] = {
     &cmd_validate,
     &cmd_list,
+    &cmd_audit,
     &cmd_retention,
     &cmd_logs,
     &cmd_plan,

@@ -26,12 +26,14 @@ A rule's "kind" (default "respond"):
   stall     wait "seconds" (default 30), then answer like respond
   truncate  answer like respond, but announce "missing" (default 100) more
             bytes than the body has, send the body and close the connection
-  proxy     forward to the upstream
+  proxy     forward to the upstream, after "delay" seconds (0): a rule
+            {"kind": "proxy", "delay": 0.05, "times": -1} adds latency
 
 "match" (all keys optional, all must hold): "method"; "path" (a prefix of the
 path with its query); "action" (the query protocol's Action, from the body or
 the query string); "target" (X-Amz-Target, whole or the part after the dot);
-"body_contains".
+"body_contains"; "header_contains" ([NAME, TEXT]: header NAME, any case, holds
+TEXT; e.g. ["Authorization", "/eu-west-1/"] picks a region).
 
 Each log line: seq, method, path, headers, body (text), action, target, peer
 (the client's address and port: one per connection), rule (the rule's index,
@@ -87,7 +89,12 @@ class Rules:
                 and (not m.get("path") or req["path"].startswith(m["path"]))
                 and (not m.get("action") or m["action"] == req["action"])
                 and (not m.get("target") or m["target"] in (target, target.split(".")[-1]))
-                and (not m.get("body_contains") or m["body_contains"] in req["body"]))
+                and (not m.get("body_contains") or m["body_contains"] in req["body"])
+                and (not m.get("header_contains") or Rules.header_has(req, *m["header_contains"])))
+
+    @staticmethod
+    def header_has(req, name, text):
+        return any(k.lower() == name.lower() and text in v for k, v in req["headers"].items())
 
     def pick(self, req):
         """Returns (label, rule) for a request, using up one use of the rule."""
@@ -103,6 +110,9 @@ class Rules:
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops the SYNs of a client that opens
+    # more connections at once, which then waits a second to retry.
+    request_queue_size = 128
 
     def __init__(self, port, rules, upstream=None, log_path=None):
         super().__init__(("127.0.0.1", port), Handler)
@@ -151,6 +161,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if kind == "reset":
                 self.reset()
             elif kind == "proxy":
+                time.sleep(rule.get("delay", 0))
                 self.forward(body)
             elif kind == "stall":
                 time.sleep(rule.get("seconds", 30))

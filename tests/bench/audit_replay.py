@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""A caching proxy for read-only benchmarks: the first answer to each request
+comes from the upstream (moto), later identical requests are answered from
+memory. moto works out every answer in Python, one request at a time, which
+at hundreds of VPCs costs more than the network latency a benchmark wants to
+measure; replayed answers take the emulator's own time out and leave only
+what the client does (how many requests, in what order, at once or not).
+
+Two requests are the same when method, path, X-Amz-Target, body and the
+region and service of their signature agree (dates and signatures differ).
+Only for state that does not change while the benchmark runs.
+
+    audit_replay.py --upstream URL     prints "PORT <n>" once listening
+"""
+
+import argparse
+import http.client
+import http.server
+import re
+import sys
+import threading
+import urllib.parse
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+              "trailer", "transfer-encoding", "upgrade", "content-length", "server", "date"}
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 drops SYNs of concurrent clients
+
+    def __init__(self, upstream):
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.upstream = urllib.parse.urlsplit(upstream)
+        self.cache = {}
+        self.lock = threading.Lock()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def do_any(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        scope = re.search(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/",
+                          self.headers.get("Authorization", ""))
+        key = (self.command, self.path, self.headers.get("X-Amz-Target", ""), body,
+               scope.groups() if scope else None)
+        with self.server.lock:
+            hit = self.server.cache.get(key)
+        if hit is None:
+            hit = self.forward(body)
+            with self.server.lock:
+                self.server.cache[key] = hit
+        status, headers, data = hit
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_any
+
+    def forward(self, body):
+        up = self.server.upstream
+        conn = http.client.HTTPConnection(up.hostname, up.port or 80, timeout=300)
+        try:
+            conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+            for name, value in self.headers.items():
+                if name.lower() not in HOP_BY_HOP:
+                    conn.putheader(name, value)
+            conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body)
+            resp = conn.getresponse()
+            data = resp.read()
+        finally:
+            conn.close()
+        headers = [(n, v) for n, v in resp.getheaders() if n.lower() not in HOP_BY_HOP]
+        return resp.status, headers, data
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--upstream", required=True)
+    args = ap.parse_args()
+    server = Server(args.upstream)
+    print("PORT %d" % server.server_address[1], flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
