@@ -51,12 +51,21 @@ def main():
 
         env = emu.env(home=home)
         regions = ",".join(REGIONS)
-        rc = step("Flow logs that exist, in both regions", vpcflow,
-                  "list", "--regions", regions, env=env)
-        rc |= step("The same, for programs", vpcflow, "list", "--regions", regions,
-                   "--output", "json", env=env)
-        print("\n%d of %d VPCs have a flow log. The others record nothing."
-              % (1, total))
+        spec = os.path.join(ROOT, "examples", "tutorial.json")
+        rc = step("Which VPCs lack flow logs?", vpcflow,
+                  "audit", "--regions", regions, "--fail-on", "high", env=env)
+        print("(exit code %d: findings at or above --fail-on)" % rc)
+        print("\n== The tutorial's spec\n" + open(spec).read().strip())
+        step("What applying it would change in %s" % REGIONS[0], vpcflow,
+             "plan", spec, "--region", REGIONS[0], env=env)
+        for region in REGIONS:
+            if step("Apply it in %s" % region, vpcflow, "apply", spec, "--region", region,
+                    "--yes", env=env):
+                return 1
+        rc = step("Audit again", vpcflow, "audit", "--regions", regions, env=env)
+        step("The flow logs now", vpcflow, "list", "--regions", regions, env=env)
+        step("Planned again: only the hand-made flow log differs from the spec", vpcflow,
+             "plan", spec, env=env)
         return rc
     finally:
         emu.stop()
