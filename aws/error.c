@@ -10,10 +10,18 @@ void error_clear(struct aws_error *err)
 	memset(err, 0, sizeof(*err));
 }
 
+void error_scrub(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 int error_vset(struct aws_error *err, int code, const char *fmt, va_list ap)
 {
 	err->code = code;
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	error_scrub(err->message);
 	return code;
 }
 
@@ -40,6 +48,7 @@ void error_prefix(struct aws_error *err, const char *fmt, ...)
 	/* Truncation is fine: the message is for people, and the prefix matters most. */
 	if (snprintf(err->message, sizeof(err->message), "%s: %s", prefix, old) < 0)
 		err->message[0] = '\0';
+	error_scrub(err->message);
 }
 
 void error_set_operation(struct aws_error *err, const char *operation)

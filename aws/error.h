@@ -48,6 +48,10 @@ void error_set_operation(struct aws_error *err, const char *operation);
 const char *error_code_name(int code);
 /* Appends the one-line form: "Operation: AwsCode: message (request ID)". */
 void error_format(const struct aws_error *err, struct buf *out);
+/* Replaces control characters (and DEL) in s by '?', in place, so that text
+ * quoted from files and servers keeps a message on one line and cannot drive
+ * a terminal. */
+void error_scrub(char *s);
 /* Whether the error is the AWS error code given (case-sensitive). */
 int error_is(const struct aws_error *err, const char *aws_code);
 

@@ -19,6 +19,7 @@ static const char *const secret_fields[] = {
     "Password",
     "X-Amz-Signature",
     "X-Amz-Security-Token",
+    "SignatureProvided", /* S3 echoes the request's signature in SignatureDoesNotMatch */
     NULL,
 };
 

@@ -31,9 +31,14 @@ static int int64_member(int64_t *out, json_t *obj, const char *key)
 		return 0;
 	if (json_is_integer(v))
 		*out = (int64_t)json_integer_value(v);
-	else if (json_is_real(v))
-		*out = (int64_t)json_real_value(v);
-	else
+	else if (json_is_real(v)) {
+		double d = json_real_value(v);
+
+		/* Out of int64_t's range the conversion is undefined. */
+		if (!(d > -9e18 && d < 9e18))
+			return -1;
+		*out = (int64_t)d;
+	} else
 		return -1;
 	return 0;
 }

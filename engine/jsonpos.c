@@ -459,7 +459,7 @@ void jsonpos_path_key(struct buf *path, const char *key)
 	for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
 		if (*p == '"' || *p == '\\')
 			buf_addf(path, "\\%c", *p);
-		else if (*p < 0x20)
+		else if (*p < 0x20 || *p == 0x7f)
 			buf_addf(path, "\\u%04x", *p);
 		else
 			buf_addch(path, *p);

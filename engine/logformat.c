@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aws/error.h"
 #include "aws/xalloc.h"
 #include "engine/suggest.h"
 
@@ -194,6 +195,7 @@ const char *logformat_type_name(enum logformat_type type)
 
 static void add_error(struct logformat_errors *errs, size_t offset, char *message)
 {
+	error_scrub(message);
 	ALLOC_GROW(errs->v, errs->n + 1, errs->alloc);
 	errs->v[errs->n].offset = offset;
 	errs->v[errs->n].message = message;
@@ -216,16 +218,17 @@ struct candidate {
 
 static void consider(struct candidate *best, size_t *n, const char *word, const char *name)
 {
-	size_t len = strlen(word), d = suggest_distance(word, name);
+	size_t len = strlen(word), name_len = strlen(name), d;
 	size_t limit = len < 3 ? 1 : len / 3 + 1;
 	size_t score;
 
 	if (limit > 3)
 		limit = 3;
-	if (len >= 3 && strncasecmp(word, name, len) == 0)
+	if (len >= 3 && len <= name_len && strncasecmp(word, name, len) == 0)
 		score = 1; /* a prefix of the name: "ecs-task" */
-	else if (d <= limit)
-		score = 2 * d;
+	else if ((len > name_len ? len - name_len : name_len - len) <= limit &&
+	         (d = suggest_distance(word, name)) <= limit)
+		score = 2 * d; /* (lengths further apart than limit cannot be near) */
 	else
 		return;
 	/* Insertion into the sorted, bounded list; ties keep registry order. */

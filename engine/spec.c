@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/error.h"
 #include "aws/xalloc.h"
 #include "engine/logformat.h"
 #include "engine/spec_parse.h"
@@ -36,6 +37,9 @@ static void add_error(struct spec_errors *errs, const char *file, int line, int 
                       const char *path, char *message)
 {
 	struct spec_error e = {xstrdup(file), line, column, xstrdup(path), message};
+
+	error_scrub(e.message);
+	error_scrub(e.path);
 
 	add_sorted(errs, e);
 }
