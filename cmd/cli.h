@@ -110,7 +110,9 @@ void cli_aws_error(const struct context *ctx, const char *what, const struct aws
 
 /* Parses "--regions": NULL means the configured region; "all" every enabled
  * region (DescribeRegions); else a comma-separated list. On success *out holds
- * the region names. */
+ * the region names. On failure, with a message: -EXIT_USAGE for a bad value,
+ * -EXIT_FAILURE_AWS when DescribeRegions fails (a denied permission is no
+ * usage error). */
 struct strlist;
 int cli_regions(struct strlist *out, struct context *ctx, const char *regions_arg);
 

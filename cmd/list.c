@@ -141,9 +141,9 @@ static int run_list(struct context *ctx, const struct args *args)
 		cli_error(ctx, "unexpected argument '%s'", args->positional[0]);
 		return EXIT_USAGE;
 	}
-	if (cli_regions(&regions, ctx, args_get(args, "regions")) < 0) {
+	if ((rc = cli_regions(&regions, ctx, args_get(args, "regions"))) < 0) {
 		strlist_release(&regions);
-		return EXIT_USAGE;
+		return -rc;
 	}
 	job.results = xcalloc(regions.n, sizeof(*job.results));
 	for (size_t i = 0; i < regions.n; i++)

@@ -74,10 +74,14 @@ struct logs_run {
 static int on_record(void *arg, struct record *r)
 {
 	struct logs_run *run = arg;
-	int64_t t = record_time_ms(r);
 
-	if (t && ((run->since_ms && t < run->since_ms) || (run->until_ms && t > run->until_ms)))
-		return 0;
+	if (run->since_ms || run->until_ms) {
+		int64_t t = record_time_ms(r);
+
+		if (t &&
+		    ((run->since_ms && t < run->since_ms) || (run->until_ms && t > run->until_ms)))
+			return 0;
+	}
 	if (!where_match(&run->where, r))
 		return 0;
 	if (run->summary) {
@@ -145,10 +149,11 @@ static int resolve_flow_log(struct logs_run *run, const char *by, const char *id
 	const char *values[1] = {id};
 	struct ec2_filter filter = {by, values, 1};
 	struct aws_error err;
-	int rc = EXIT_FAILURE_AWS;
+	int rc;
 
-	if (cli_regions(&regions, ctx, regions_arg) < 0)
-		return EXIT_USAGE;
+	if ((rc = cli_regions(&regions, ctx, regions_arg)) < 0)
+		return -rc;
+	rc = EXIT_FAILURE_AWS;
 	for (size_t i = 0; i < regions.n && !fl; i++) {
 		error_clear(&err);
 		ec2_flow_log_list_release(&logs);
@@ -239,8 +244,18 @@ static void log_group_format(struct logs_run *run)
 	const char *format = NULL;
 
 	error_clear(&err);
-	if (ec2_describe_flow_logs(&logs, run->ctx->client, run->region, &filter, 1, &err) < 0)
-		goto out; /* fall back to the default format */
+	if (ec2_describe_flow_logs(&logs, run->ctx->client, run->region, &filter, 1, &err) < 0) {
+		struct buf why = BUF_INIT;
+
+		error_format(&err, &why);
+		cli_warn(run->ctx,
+		         "the format of the flow logs that deliver to '%s' cannot be read (%s): "
+		         "reading with the default format; give --log-format, or allow "
+		         "ec2:DescribeFlowLogs",
+		         run->log_group, why.data);
+		buf_release(&why);
+		goto out;
+	}
 	for (size_t i = 0; i < logs.n; i++) {
 		const char *f = logs.v[i].log_format ? logs.v[i].log_format : "default";
 

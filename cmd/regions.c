@@ -28,7 +28,7 @@ int cli_regions(struct strlist *out, struct context *ctx, const char *regions_ar
 		if (!ctx->region) {
 			cli_error(ctx, "no region: use --region or --regions, or set AWS_REGION "
 			               "(or region in your profile)");
-			return -1;
+			return -EXIT_USAGE;
 		}
 		strlist_add(out, ctx->region);
 		return 0;
@@ -38,7 +38,7 @@ int cli_regions(struct strlist *out, struct context *ctx, const char *regions_ar
 		if (ec2_describe_regions(out, ctx->client, ctx->region ? ctx->region : "us-east-1",
 		                         &err) < 0) {
 			cli_aws_error(ctx, "list enabled regions", &err);
-			return -1;
+			return -EXIT_FAILURE_AWS;
 		}
 		return 0;
 	}
@@ -49,7 +49,7 @@ int cli_regions(struct strlist *out, struct context *ctx, const char *regions_ar
 		if (!valid_region_name(r)) {
 			cli_error(ctx, "--regions: '%s' is not a region name (like eu-west-1)", r);
 			free(copy);
-			return -1;
+			return -EXIT_USAGE;
 		}
 		if (!strlist_has(out, r))
 			strlist_add(out, r);
@@ -58,7 +58,7 @@ int cli_regions(struct strlist *out, struct context *ctx, const char *regions_ar
 	if (out->n == 0) {
 		cli_error(ctx, "--regions: no region given; use a list such as "
 		               "'us-east-1,eu-west-1', or 'all'");
-		return -1;
+		return -EXIT_USAGE;
 	}
 	return 0;
 }

@@ -171,9 +171,9 @@ static int run_show(struct context *ctx, const struct args *args)
 		               "--all are for 'retention set'");
 		return EXIT_USAGE;
 	}
-	if (cli_regions(&regions, ctx, args_get(args, "regions")) < 0) {
+	if ((rc = cli_regions(&regions, ctx, args_get(args, "regions"))) < 0) {
 		strlist_release(&regions);
-		return EXIT_USAGE;
+		return -rc;
 	}
 	retention_collect(&dests, &failures, ctx->client, &regions);
 	if (ctx->output == OUTPUT_JSON) {
@@ -494,8 +494,10 @@ static int run_set(struct context *ctx, const struct args *args)
 	}
 	if (!bucket && check_cloudwatch_days(ctx, days) < 0)
 		goto out;
-	if (cli_regions(&regions, ctx, args_get(args, "regions")) < 0)
+	if ((rc = cli_regions(&regions, ctx, args_get(args, "regions"))) < 0) {
+		rc = -rc;
 		goto out;
+	}
 
 	rc = EXIT_FAILURE_AWS;
 	if (n_groups) {

@@ -206,6 +206,27 @@ static int is_denied(const struct fetch *f)
 	       (f->err.http_status == 403 || error_is(&f->err, "AccessDenied"));
 }
 
+/* What a denied read of a bucket says: the operation, the answer and the
+ * IAM action S3 authorizes it with, e.g. "HeadBucket: 403 Forbidden; it needs
+ * s3:ListBucket". */
+static void denial(struct buf *out, const struct aws_error *err)
+{
+	static const char *const actions[][2] = {
+	    {"HeadBucket", "s3:ListBucket"},
+	    {"GetBucketLocation", "s3:GetBucketLocation"},
+	    {"GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"},
+	};
+	const char *action = NULL;
+
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(err->operation, actions[i][0]) == 0)
+			action = actions[i][1];
+	buf_addf(out, "%s: %s", err->operation[0] ? err->operation : "S3",
+	         err->aws_code[0] ? err->aws_code : "403 Forbidden");
+	if (action)
+		buf_addf(out, "; it needs %s", action);
+}
+
 /* A bucket in another region answers 301: reads both again where it lives. */
 static void follow_redirect(struct task *t, struct fetch *head, struct fetch *lc)
 {
@@ -249,10 +270,10 @@ static void settle_bucket(struct collect *c, struct task *t, struct fetch *head,
 	} else if (head->rc == ERR_NOT_FOUND) {
 		b.presence = AUDIT_ABSENT;
 	} else if (is_denied(head)) {
-		buf_addf(&msg,
-		         "bucket '%s' cannot be read (403 Forbidden): it may belong to another "
-		         "account; its existence and lifecycle were not checked",
-		         head->arg);
+		buf_addf(&msg, "bucket '%s' cannot be read (", head->arg);
+		denial(&msg, &head->err);
+		buf_addstr(&msg, "): it may belong to another account; its existence and "
+		                 "lifecycle were not checked");
 	} else {
 		buf_addf(&msg, "bucket '%s'", head->arg);
 		problem(c, &c->inv->errors, t, msg.data, &head->err);
@@ -264,10 +285,9 @@ static void settle_bucket(struct collect *c, struct task *t, struct fetch *head,
 			b.lifecycle = lc->lifecycle;
 			memset(&lc->lifecycle, 0, sizeof(lc->lifecycle));
 		} else if (is_denied(lc)) {
-			buf_addf(&msg,
-			         "bucket '%s': the lifecycle cannot be read (403 Forbidden); "
-			         "expiration was not checked",
-			         head->arg);
+			buf_addf(&msg, "bucket '%s': the lifecycle cannot be read (", head->arg);
+			denial(&msg, &lc->err);
+			buf_addstr(&msg, "); expiration was not checked");
 		} else {
 			buf_addf(&msg, "bucket '%s'", head->arg);
 			problem(c, &c->inv->errors, t, msg.data, &lc->err);

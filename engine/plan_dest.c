@@ -9,6 +9,9 @@
 #include "engine/policy.h"
 #include "engine/templates.h"
 
+/* What a plan says of a bucket whose HeadBucket was denied. */
+#define BUCKET_DENIED "cannot be read (HeadBucket: 403 Forbidden; it needs s3:ListBucket)"
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -244,8 +247,9 @@ static int plan_bucket(struct plan *p, const struct state *st, const char *name,
 		goto out;
 	if (sb && sb->denied) {
 		plan_add(p, PLAN_ERROR, PLAN_BLOCKED, NULL, name,
-		         "error: bucket %s exists but belongs to another account or denies "
-		         "access: choose another bucket name",
+		         "error: bucket %s " BUCKET_DENIED
+		         ": it belongs to another account, or the caller lacks that permission; "
+		         "choose another bucket name, or grant s3:ListBucket on it",
 		         name);
 		rc = 0;
 		goto out;
@@ -498,7 +502,8 @@ static void destroy_groups(struct plan *p, const struct state *st, struct strlis
 	}
 }
 
-/* ... the delivery roles and buckets of the flows. */
+/* ... the delivery roles and buckets of the flows (a bucket that cannot be
+ * read is an error: it may be vpcflow's). */
 static void destroy_global(struct plan *p, const struct state *st, struct strlist *done)
 {
 	for (size_t i = 0; i < p->n_flows; i++) {
@@ -522,6 +527,10 @@ static void destroy_global(struct plan *p, const struct state *st, struct strlis
 			char *arn = xasprintf("arn:%s:s3:::%s", st->partition, c->bucket);
 
 			key = xasprintf("bucket %s", c->bucket);
+			if (sb && sb->denied && !strlist_has(done, key))
+				plan_add(p, PLAN_ERROR, PLAN_BLOCKED, NULL, c->bucket,
+				         "error: bucket %s " BUCKET_DENIED ": not deleted",
+				         c->bucket);
 			if (sb && sb->exists && !strlist_has(done, key)) {
 				delete_or_keep(p, PLAN_BUCKET_DELETE, NULL, "bucket", c->bucket,
 				               plan_is_managed(&sb->tags),
