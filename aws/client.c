@@ -38,6 +38,21 @@ struct client {
 	struct retry_quota quota;
 };
 
+/* The backoff base: the option, else VPCFLOW_RETRY_BASE_MS (a knob for the
+ * fault-injection tests, so that they need not wait; it reaches every client
+ * a command makes), else the SDKs' RETRY_BASE_MS. */
+static int64_t retry_base_of(const struct client_options *opt, const struct env *env)
+{
+	const char *v;
+	long ms;
+
+	if (opt->retry_base_ms > 0)
+		return opt->retry_base_ms;
+	v = env_get(env, "VPCFLOW_RETRY_BASE_MS");
+	ms = v ? strtol(v, NULL, 10) : 0;
+	return ms > 0 ? ms : RETRY_BASE_MS;
+}
+
 struct client *client_new(const struct client_options *opt)
 {
 	struct client *c = xcalloc(1, sizeof(*c));
@@ -48,7 +63,7 @@ struct client *client_new(const struct client_options *opt)
 	c->clock = opt->clock ? opt->clock : &clock_system;
 	c->endpoint_url = opt->endpoint_url ? xstrdup(opt->endpoint_url) : NULL;
 	c->max_attempts = retry_max_attempts(opt->max_attempts, c->env);
-	c->retry_base_ms = opt->retry_base_ms > 0 ? opt->retry_base_ms : RETRY_BASE_MS;
+	c->retry_base_ms = retry_base_of(opt, c->env);
 	c->debug = opt->debug;
 	retry_quota_init(&c->quota);
 	return c;

@@ -34,7 +34,9 @@ struct client_options {
 	const char *endpoint_url;     /* --endpoint-url, or NULL */
 	int max_attempts;             /* 0: AWS_MAX_ATTEMPTS, else 3 (standard mode) */
 	FILE *debug;                  /* request/response log (redacted), or NULL */
-	long retry_base_ms;           /* backoff base; 0: 1000 ms (the SDKs'); tests shorten it */
+	/* Backoff base; 0: VPCFLOW_RETRY_BASE_MS from env (test-only), else
+	 * 1000 ms (the SDKs'); tests shorten it. */
+	long retry_base_ms;
 };
 
 struct client;

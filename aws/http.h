@@ -74,8 +74,9 @@ struct http_options {
 
 struct http;
 
-/* Fills the options from the environment (AWS_CA_BUNDLE; libcurl itself reads
- * the proxy variables). */
+/* Fills the options from the environment (AWS_CA_BUNDLE, and
+ * VPCFLOW_TIMEOUT_MS, a test-only knob for the request timeout; libcurl itself
+ * reads the proxy variables). */
 void http_options_from_env(struct http_options *opt, const struct env *env);
 /* Returns a new transport, owned by the caller (http_free); NULL with err set if
  * libcurl cannot be initialised. */

@@ -196,6 +196,17 @@ int logs_create_log_group(struct client *c, const char *region, const char *name
 	return call_void(c, region, "CreateLogGroup", req, err);
 }
 
+/* An answer without the list it exists for is no page of it (an empty 200
+ * body reads as {}): AWS always sends the array, empty or not. */
+static int lacks_list(json_t *answer, const char *key, const char *operation, struct aws_error *err)
+{
+	if (!json_is_object(answer) || json_object_get(answer, key))
+		return 0;
+	error_set(err, ERR_PARSE, "the answer has no %s", key);
+	error_set_operation(err, operation);
+	return ERR_PARSE;
+}
+
 /* Whether a new page token is the one just sent: a server loop. */
 static int token_repeats(const char *sent, const char *got, const char *operation,
                          struct aws_error *err)
@@ -223,7 +234,9 @@ int logs_describe_log_groups(struct logs_group_list *out, struct client *c, cons
 		                  &answer, err);
 		if (rc)
 			goto out;
-		rc = logs_parse_log_groups(out, answer, &next, err);
+		rc = lacks_list(answer, "logGroups", "DescribeLogGroups", err);
+		if (rc == 0)
+			rc = logs_parse_log_groups(out, answer, &next, err);
 		if (rc || !next)
 			goto out;
 		if ((rc = token_repeats(token, next, "DescribeLogGroups", err)))
@@ -365,7 +378,9 @@ int logs_filter_events(struct client *c, const char *region, const struct logs_f
 		                  &answer, err);
 		if (rc)
 			goto out;
-		rc = logs_parse_events(answer, limited_event, &lim, &next, err);
+		rc = lacks_list(answer, "events", "FilterLogEvents", err);
+		if (rc == 0)
+			rc = logs_parse_events(answer, limited_event, &lim, &next, err);
 		if (rc || !next)
 			goto out;
 		if ((rc = token_repeats(token, next, "FilterLogEvents", err)))

@@ -31,6 +31,17 @@ static int role_action(struct apply_run *run, struct plan_action *a, struct aws_
 		req.description = ROLE_DESCRIPTION;
 		req.tags = &a->tags;
 		rc = iam_create_role(NULL, run->client, home, &req, err);
+		/* The role is there though the plan did not see it: a CreateRole
+		 * sent again (by the client's retries, or by libcurl on a reused
+		 * connection found dead) after its first send made the role and
+		 * the answer was lost; IAM takes no ClientToken. Or a role made
+		 * since the plan. Either way it gets the trust policy the plan
+		 * asks for, as an existing role would. */
+		if (rc && error_is(err, "EntityAlreadyExists")) {
+			error_clear(err);
+			rc = iam_update_assume_role_policy(run->client, home, a->subject,
+			                                   a->document, err);
+		}
 		break;
 	case PLAN_ROLE_TRUST:
 		rc = iam_update_assume_role_policy(run->client, home, a->subject, a->document, err);

@@ -421,6 +421,7 @@ void retention_collect(struct retention_list *out, struct retention_failures *fa
 {
 	struct collect_job job = {c, NULL, out};
 	struct dest_job djob = {c, out, NULL, NULL};
+	size_t kept = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(failures, 0, sizeof(*failures));
@@ -442,9 +443,21 @@ void retention_collect(struct retention_list *out, struct retention_failures *fa
 	djob.errs = xcalloc(out->n ? out->n : 1, sizeof(*djob.errs));
 	djob.failed = xcalloc(out->n ? out->n : 1, sizeof(*djob.failed));
 	parallel_run(out->n, RETENTION_WORKERS, read_dest, NULL, &djob);
-	for (size_t i = 0; i < out->n; i++)
-		if (djob.failed[i])
-			add_failure(failures, out->v[i].region, &djob.errs[i]);
+	/* A destination whose retention could not be read leaves the list (its
+	 * days, 0, would read as "never expires"); its failure names it. */
+	for (size_t i = 0; i < out->n; i++) {
+		struct retention_dest *d = &out->v[i];
+
+		if (!djob.failed[i]) {
+			out->v[kept++] = *d;
+			continue;
+		}
+		error_prefix(&djob.errs[i], "%s %s",
+		             d->kind == RETENTION_LOG_GROUP ? "log group" : "bucket", d->name);
+		add_failure(failures, d->region, &djob.errs[i]);
+		dest_release(d);
+	}
+	out->n = kept;
 	free(djob.errs);
 	free(djob.failed);
 	if (out->n)
