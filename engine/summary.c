@@ -1,4 +1,5 @@
-/* --summary: counting flow records into hash tables, and the report. */
+/* --summary: counting flow records into one table of flows, and the report
+ * derived from it. */
 #include "engine/summary.h"
 
 #include <stdlib.h>
@@ -9,103 +10,190 @@
 #include "engine/output.h"
 #include "engine/table.h"
 
-#define KEY_MAX 40
-
-/* One entry of a table: key bytes (zero-padded to key_len) and counters. */
-struct slot {
-	uint64_t hash; /* 0: empty */
-	uint64_t v[4];
-	unsigned char key[KEY_MAX];
+/* What a record says about its traffic: the addresses (IPv4 as
+ * ::ffff:a.b.c.d), the ports and protocol (0 when not given), which of
+ * those it gave, and its action. Exactly five 64-bit words with no padding,
+ * so that keys compare and hash as words. Invariant: flags has FLOW_USED. */
+struct flow_key {
+	unsigned char src[16], dst[16];
+	uint16_t srcport, dstport;
+	uint8_t protocol, flags;
+	uint8_t zero[2];
 };
 
-/* Open addressing with linear probing. Invariants: cap is a power of two
- * (or 0), n < cap / 2, key_len is a multiple of 8 up to KEY_MAX. */
-struct stab {
-	struct slot *v;
-	size_t cap, n, key_len;
+enum {
+	FLOW_USED = 1 << 0,
+	FLOW_SRCPORT = 1 << 1,
+	FLOW_DSTPORT = 1 << 2,
+	FLOW_PROTOCOL = 1 << 3,
+	FLOW_ACCEPT = 1 << 4,
+	FLOW_REJECT = 1 << 5,
+	FLOW_FULL = FLOW_SRCPORT | FLOW_DSTPORT | FLOW_PROTOCOL,
 };
 
+/* The records counted under one key: 64 bytes, one cache line. */
+struct flow {
+	struct flow_key key;
+	uint64_t records, packets, bytes;
+};
+
+#define TABLE_MIN 1024
+#define PENDING   8 /* entries between the prefetch of a slot and its update */
+
+/* An entry on its way into a table, and the hash of its key. */
+struct pending {
+	struct flow flow; /* none when flow.key.flags is 0 */
+	uint64_t hash;
+};
+
+/* Open addressing with linear probing. Invariants: cap is a power of two,
+ * n <= cap / 2, an entry is empty when its key.flags is 0; v is mem rounded
+ * up to a cache line. pending holds the entries of the last PENDING
+ * ftab_queue calls that are not in v yet: v is read after ftab_flush. */
+struct ftab {
+	struct flow *v;
+	void *mem;
+	size_t cap, n;
+	struct pending pending[PENDING];
+	size_t next; /* the pending entry the next one takes */
+};
+
+/* The flow table holds every record with addresses, one entry per distinct
+ * key; talkers, rejected sources, ports and conversations are sums over it,
+ * made by summary_report. */
 struct summary {
 	uint64_t records, nodata, skipdata;
 	struct summary_counts accepted, rejected;
-	struct stab talkers; /* src, dst: records, packets, bytes */
-	struct stab rejsrc;  /* src: records, packets, bytes */
-	struct stab ports;   /* protocol, dstport: records, packets, bytes */
-	struct stab convs;   /* a, b, port a, port b, protocol: accepted/rejected a->b, b->a */
+	struct ftab flows;
 };
 
-enum { CONV_ACC_AB, CONV_REJ_AB, CONV_ACC_BA, CONV_REJ_BA };
-
-static uint64_t hash_key(const unsigned char *key, size_t len)
+/* Each word of the key folded in half and multiplied by its own odd
+ * constant (the products do not wait on each other), the sum then mixed so
+ * that the low bits, the index, depend on every byte. */
+static uint64_t key_hash(const struct flow_key *k)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+	static const uint64_t odd[5] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full,
+	                                0x165667b19e3779f9ull, 0xd6e8feb86659fd93ull,
+	                                0xff51afd7ed558ccdull};
+	uint64_t w[5], h = 0;
 
-	for (size_t i = 0; i < len; i += 8) {
-		memcpy(&w, key + i, 8);
-		h ^= w;
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
+	memcpy(w, k, sizeof(w));
+	for (int i = 0; i < 5; i++)
+		h += (w[i] ^ (w[i] >> 32)) * odd[i];
 	h ^= h >> 29;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 32;
-	return h ? h : 1;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 32);
 }
 
-static void stab_grow(struct stab *t)
+static int key_equal(const struct flow_key *a, const struct flow_key *b)
 {
-	size_t cap = t->cap ? t->cap * 2 : 1024;
-	/* Written at once rather than calloc'ed: pages of calloc's zero mapping
-	 * fault twice, once read by a probe and again when written. */
-	struct slot *v = memset(xmalloc(cap * sizeof(*v)), 0, cap * sizeof(*v));
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
 
-	for (size_t i = 0; i < t->cap; i++) {
-		size_t k;
+static void ftab_init(struct ftab *t, size_t cap)
+{
+	size_t size = cap * sizeof(struct flow);
 
-		if (!t->v[i].hash)
-			continue;
-		for (k = t->v[i].hash & (cap - 1); v[k].hash; k = (k + 1) & (cap - 1))
-			;
-		v[k] = t->v[i];
-	}
-	free(t->v);
-	t->v = v;
+	memset(t, 0, sizeof(*t));
+	/* One spare line to align to; written at once rather than calloc'ed,
+	 * as pages of calloc's zero mapping fault twice (read by a probe, then
+	 * written). */
+	t->mem = xmalloc(size + 64);
+	t->v = (struct flow *)(((uintptr_t)t->mem + 63) & ~(uintptr_t)63);
+	memset(t->v, 0, size);
 	t->cap = cap;
 }
 
-/* The slot of key, added with zero counters when new. */
-static struct slot *stab_get(struct stab *t, const unsigned char *key, uint64_t h)
+static void ftab_release(struct ftab *t)
 {
-	size_t k;
+	free(t->mem);
+	memset(t, 0, sizeof(*t));
+}
 
-	if ((t->n + 1) * 2 > t->cap)
-		stab_grow(t);
-	for (k = h & (t->cap - 1); t->v[k].hash; k = (k + 1) & (t->cap - 1))
-		if (t->v[k].hash == h && memcmp(t->v[k].key, key, t->key_len) == 0)
-			return &t->v[k];
-	t->v[k].hash = h;
-	memcpy(t->v[k].key, key, t->key_len);
-	t->n++;
+/* The slot of key: its entry, or the empty slot where it belongs. */
+static struct flow *ftab_slot(const struct ftab *t, const struct flow_key *key, uint64_t h)
+{
+	size_t mask = t->cap - 1, k = h & mask;
+
+	while (t->v[k].key.flags && !key_equal(&t->v[k].key, key))
+		k = (k + 1) & mask;
 	return &t->v[k];
 }
 
-static void stab_add3(struct stab *t, const unsigned char *key, uint64_t a, uint64_t b, uint64_t c)
+static void ftab_grow(struct ftab *t)
 {
-	struct slot *s = stab_get(t, key, hash_key(key, t->key_len));
+	struct ftab bigger;
 
-	s->v[0] += a;
-	s->v[1] += b;
-	s->v[2] += c;
+	ftab_init(&bigger, t->cap * 2);
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->v[i].key.flags)
+			*ftab_slot(&bigger, &t->v[i].key, key_hash(&t->v[i].key)) = t->v[i];
+	free(t->mem);
+	t->v = bigger.v;
+	t->mem = bigger.mem;
+	t->cap = bigger.cap;
+}
+
+/* Adds f's counts to the entry of its key (h its hash), made when new. */
+static void ftab_add(struct ftab *t, const struct flow *f, uint64_t h)
+{
+	struct flow *e;
+
+	if ((t->n + 1) * 2 > t->cap)
+		ftab_grow(t);
+	e = ftab_slot(t, &f->key, h);
+	if (!e->key.flags) {
+		*e = *f;
+		t->n++;
+		return;
+	}
+	e->records += f->records;
+	e->packets += f->packets;
+	e->bytes += f->bytes;
+}
+
+/* Adds f to the table, later. Tables outgrow the caches, so a new entry
+ * only prefetches its slot, and the next one for when it is taken; the
+ * update comes PENDING entries later, when the lines are there: the memory
+ * reads of several entries overlap instead of each waiting for its own. */
+static void ftab_queue(struct ftab *t, const struct flow *f)
+{
+	struct pending *p = &t->pending[t->next];
+
+	if (p->flow.key.flags)
+		ftab_add(t, &p->flow, p->hash);
+	p->flow = *f;
+	p->hash = key_hash(&f->key);
+	__builtin_prefetch(&t->v[p->hash & (t->cap - 1)], 1);
+	__builtin_prefetch(&t->v[(p->hash + 1) & (t->cap - 1)], 1);
+	t->next = (t->next + 1) % PENDING;
+}
+
+/* Puts the pending entries into the table. */
+static void ftab_flush(struct ftab *t)
+{
+	for (size_t i = 0; i < PENDING; i++) {
+		struct pending *p = &t->pending[i];
+
+		if (p->flow.key.flags)
+			ftab_add(t, &p->flow, p->hash);
+		p->flow.key.flags = 0;
+	}
+}
+
+/* The entry of key, or NULL (the table flushed). */
+static const struct flow *ftab_find(const struct ftab *t, const struct flow_key *key)
+{
+	const struct flow *e = ftab_slot(t, key, key_hash(key));
+
+	return e->key.flags ? e : NULL;
 }
 
 struct summary *summary_new(void)
 {
 	struct summary *s = xcalloc(1, sizeof(*s));
 
-	s->talkers.key_len = 32;
-	s->rejsrc.key_len = 16;
-	s->ports.key_len = 8;
-	s->convs.key_len = 40;
+	ftab_init(&s->flows, TABLE_MIN);
 	return s;
 }
 
@@ -113,10 +201,7 @@ void summary_free(struct summary *s)
 {
 	if (!s)
 		return;
-	free(s->talkers.v);
-	free(s->rejsrc.v);
-	free(s->ports.v);
-	free(s->convs.v);
+	ftab_release(&s->flows);
 	free(s);
 }
 
@@ -125,13 +210,23 @@ static int is_word(const struct record_value *v, const char *w)
 	return v && v->len == 6 && memcmp(v->s, w, 6) == 0;
 }
 
+/* A number below limit into *out, and flag; 0 and 0 when there is none. */
+static unsigned small_number(const struct record_value *v, uint64_t limit, unsigned flag,
+                             uint64_t *out)
+{
+	if (record_u64(v, out) == 0 && *out < limit)
+		return flag;
+	*out = 0;
+	return 0;
+}
+
 void summary_add(struct summary *s, const struct record *r)
 {
 	const struct record_value *action = record_hot(r, RH_ACTION);
 	struct record_addr src, dst;
-	uint64_t packets, bytes, proto, sport, dport;
-	unsigned char key[KEY_MAX];
-	int acc, rej, have_proto, have_sport, have_dport;
+	struct flow f;
+	uint64_t proto, sport, dport;
+	unsigned flags = FLOW_USED;
 
 	s->records++;
 	if (r->status == RECORD_NODATA) {
@@ -142,75 +237,34 @@ void summary_add(struct summary *s, const struct record *r)
 		s->skipdata++;
 		return;
 	}
-	acc = is_word(action, "ACCEPT");
-	rej = !acc && is_word(action, "REJECT");
-	record_u64(record_hot(r, RH_PACKETS), &packets);
-	record_u64(record_hot(r, RH_BYTES), &bytes);
-	if (acc) {
-		s->accepted.records++;
-		s->accepted.packets += packets;
-		s->accepted.bytes += bytes;
-	} else if (rej) {
-		s->rejected.records++;
-		s->rejected.packets += packets;
-		s->rejected.bytes += bytes;
+	if (is_word(action, "ACCEPT"))
+		flags |= FLOW_ACCEPT;
+	else if (is_word(action, "REJECT"))
+		flags |= FLOW_REJECT;
+	memset(&f, 0, sizeof(f));
+	record_u64(record_hot(r, RH_PACKETS), &f.packets);
+	record_u64(record_hot(r, RH_BYTES), &f.bytes);
+	if (flags & (FLOW_ACCEPT | FLOW_REJECT)) {
+		struct summary_counts *c = flags & FLOW_ACCEPT ? &s->accepted : &s->rejected;
+
+		c->records++;
+		c->packets += f.packets;
+		c->bytes += f.bytes;
 	}
 	if (record_addr_parse(record_hot(r, RH_SRCADDR), &src) != 0 ||
 	    record_addr_parse(record_hot(r, RH_DSTADDR), &dst) != 0)
 		return;
-	memcpy(key, src.b, 16);
-	memcpy(key + 16, dst.b, 16);
-	stab_add3(&s->talkers, key, 1, packets, bytes);
-	if (rej)
-		stab_add3(&s->rejsrc, src.b, 1, packets, bytes);
-	have_proto = record_u64(record_hot(r, RH_PROTOCOL), &proto) == 0 && proto < 256;
-	have_sport = record_u64(record_hot(r, RH_SRCPORT), &sport) == 0 && sport < 65536;
-	have_dport = record_u64(record_hot(r, RH_DSTPORT), &dport) == 0 && dport < 65536;
-	if (have_proto && have_dport) {
-		memset(key, 0, 8);
-		key[0] = (unsigned char)proto;
-		key[1] = (unsigned char)(dport >> 8);
-		key[2] = (unsigned char)dport;
-		stab_add3(&s->ports, key, 1, packets, bytes);
-	}
-	if (have_proto && have_sport && have_dport && (acc || rej)) {
-		int swap = memcmp(src.b, dst.b, 16);
-		const struct record_addr *a = &src, *b = &dst;
-		uint64_t pa = sport, pb = dport;
-		struct slot *slot;
-
-		if (swap > 0 || (swap == 0 && sport > dport)) {
-			a = &dst;
-			b = &src;
-			pa = dport;
-			pb = sport;
-		}
-		swap = a != &src;
-		memset(key, 0, KEY_MAX);
-		memcpy(key, a->b, 16);
-		memcpy(key + 16, b->b, 16);
-		key[32] = (unsigned char)(pa >> 8);
-		key[33] = (unsigned char)pa;
-		key[34] = (unsigned char)(pb >> 8);
-		key[35] = (unsigned char)pb;
-		key[36] = (unsigned char)proto;
-		slot = stab_get(&s->convs, key, hash_key(key, KEY_MAX));
-		slot->v[(swap ? CONV_ACC_BA : CONV_ACC_AB) + (rej ? 1 : 0)]++;
-	}
-}
-
-static void stab_merge(struct stab *into, const struct stab *from)
-{
-	for (size_t i = 0; i < from->cap; i++) {
-		const struct slot *f = &from->v[i];
-		struct slot *s;
-
-		if (!f->hash)
-			continue;
-		s = stab_get(into, f->key, f->hash);
-		for (int k = 0; k < 4; k++)
-			s->v[k] += f->v[k];
-	}
+	flags |= small_number(record_hot(r, RH_PROTOCOL), 256, FLOW_PROTOCOL, &proto);
+	flags |= small_number(record_hot(r, RH_SRCPORT), 65536, FLOW_SRCPORT, &sport);
+	flags |= small_number(record_hot(r, RH_DSTPORT), 65536, FLOW_DSTPORT, &dport);
+	memcpy(f.key.src, src.b, 16);
+	memcpy(f.key.dst, dst.b, 16);
+	f.key.srcport = (uint16_t)sport;
+	f.key.dstport = (uint16_t)dport;
+	f.key.protocol = (uint8_t)proto;
+	f.key.flags = (uint8_t)flags;
+	f.records = 1;
+	ftab_queue(&s->flows, &f);
 }
 
 static void counts_add(struct summary_counts *into, const struct summary_counts *from)
@@ -227,19 +281,15 @@ void summary_merge(struct summary *into, const struct summary *from)
 	into->skipdata += from->skipdata;
 	counts_add(&into->accepted, &from->accepted);
 	counts_add(&into->rejected, &from->rejected);
-	stab_merge(&into->talkers, &from->talkers);
-	stab_merge(&into->rejsrc, &from->rejsrc);
-	stab_merge(&into->ports, &from->ports);
-	stab_merge(&into->convs, &from->convs);
+	for (size_t i = 0; i < from->flows.cap; i++)
+		if (from->flows.v[i].key.flags)
+			ftab_queue(&into->flows, &from->flows.v[i]);
+	for (size_t i = 0; i < PENDING; i++)
+		if (from->flows.pending[i].flow.key.flags)
+			ftab_queue(&into->flows, &from->flows.pending[i].flow);
 }
 
 /* --- The report --- */
-
-static struct summary_row *row_add(struct summary_rows *rows)
-{
-	ALLOC_GROW(rows->v, rows->n + 1, rows->alloc);
-	return memset(&rows->v[rows->n++], 0, sizeof(struct summary_row));
-}
 
 static void addr_from(struct record_addr *a, const unsigned char *b)
 {
@@ -295,94 +345,205 @@ static int by_rejected(const void *a, const void *b)
 	return row_tail(x, y);
 }
 
-static void finish(struct summary_rows *rows, int (*cmp)(const void *, const void *), size_t top)
+/* A list being filled: the best top rows offered so far (cmp orders best
+ * first), kept as a heap whose root rows->v[0] is the worst of them, so
+ * that a row that does not make the list costs one comparison. */
+struct top {
+	struct summary_rows *rows;
+	size_t top;
+	int (*cmp)(const void *, const void *);
+};
+
+static void row_swap(struct summary_row *a, struct summary_row *b)
 {
-	if (rows->n)
-		qsort(rows->v, rows->n, sizeof(*rows->v), cmp);
-	if (rows->n > top)
-		rows->n = top;
+	struct summary_row t = *a;
+
+	*a = *b;
+	*b = t;
 }
 
-/* One conversation of the table into the report's rejection counts. */
-static void add_conv(struct summary_report *out, const struct slot *s)
+static void top_offer(struct top *t, const struct summary_row *row)
 {
-	uint64_t acc_ab = s->v[CONV_ACC_AB], rej_ab = s->v[CONV_REJ_AB];
-	uint64_t acc_ba = s->v[CONV_ACC_BA], rej_ba = s->v[CONV_REJ_BA];
-	int ab = acc_ab && rej_ba, ba = acc_ba && rej_ab;
-	struct summary_row *row;
-	int forward;
+	struct summary_row *v;
+	size_t i = t->rows->n, n = t->rows->n;
 
-	if (!ab && !ba) {
-		out->sg_rejected += rej_ab + rej_ba;
+	if (n < t->top) {
+		ALLOC_GROW(t->rows->v, n + 1, t->rows->alloc);
+		v = t->rows->v;
+		v[t->rows->n++] = *row;
+		for (; i && t->cmp(&v[i], &v[(i - 1) / 2]) > 0; i = (i - 1) / 2)
+			row_swap(&v[i], &v[(i - 1) / 2]);
 		return;
 	}
-	/* The request is the accepted direction whose return was rejected. */
-	forward = ab && (!ba || rej_ba >= rej_ab);
-	out->acl_rejected += forward ? rej_ba : rej_ab;
-	out->sg_rejected += forward ? rej_ab : rej_ba;
-	row = row_add(&out->acl_like);
-	addr_from(&row->src, s->key + (forward ? 0 : 16));
-	addr_from(&row->dst, s->key + (forward ? 16 : 0));
-	row->srcport = (unsigned)(s->key[forward ? 32 : 34] << 8 | s->key[forward ? 33 : 35]);
-	row->dstport = (unsigned)(s->key[forward ? 34 : 32] << 8 | s->key[forward ? 35 : 33]);
-	row->protocol = s->key[36];
-	row->accepted = forward ? acc_ab : acc_ba;
-	row->rejected = forward ? rej_ba : rej_ab;
+	v = t->rows->v;
+	if (!n || t->cmp(row, &v[0]) >= 0)
+		return;
+	v[0] = *row;
+	for (i = 0;;) {
+		size_t worst = i, l = 2 * i + 1, r = l + 1;
+
+		if (l < n && t->cmp(&v[l], &v[worst]) > 0)
+			worst = l;
+		if (r < n && t->cmp(&v[r], &v[worst]) > 0)
+			worst = r;
+		if (worst == i)
+			break;
+		row_swap(&v[i], &v[worst]);
+		i = worst;
+	}
 }
 
-void summary_report(struct summary_report *out, const struct summary *s, size_t top)
+static void top_finish(struct top *t)
 {
+	if (t->rows->n)
+		qsort(t->rows->v, t->rows->n, sizeof(*t->rows->v), t->cmp);
+}
+
+/* Adds f's counts to the entry of sums keyed by only some of its fields:
+ * the source if src, the destination if dst, the protocol and destination
+ * port if port. */
+static void sum_into(struct ftab *sums, const struct flow *f, int src, int dst, int port)
+{
+	struct flow e = *f;
+
+	memset(&e.key, 0, sizeof(e.key));
+	if (src)
+		memcpy(e.key.src, f->key.src, 16);
+	if (dst)
+		memcpy(e.key.dst, f->key.dst, 16);
+	if (port) {
+		e.key.dstport = f->key.dstport;
+		e.key.protocol = f->key.protocol;
+	}
+	e.key.flags = FLOW_USED;
+	ftab_queue(sums, &e);
+}
+
+/* The rows of a table of sums into a list. */
+static void offer_sums(struct top *t, struct ftab *sums)
+{
+	ftab_flush(sums);
+	for (size_t i = 0; i < sums->cap; i++) {
+		const struct flow *e = &sums->v[i];
+		struct summary_row row;
+
+		if (!e->key.flags)
+			continue;
+		memset(&row, 0, sizeof(row));
+		addr_from(&row.src, e->key.src);
+		addr_from(&row.dst, e->key.dst);
+		row.dstport = e->key.dstport;
+		row.protocol = e->key.protocol;
+		row.records = e->records;
+		row.packets = e->packets;
+		row.bytes = e->bytes;
+		top_offer(t, &row);
+	}
+	top_finish(t);
+}
+
+/* key seen from its other end. */
+static struct flow_key reversed(const struct flow_key *k)
+{
+	struct flow_key r = *k;
+
+	memcpy(r.src, k->dst, 16);
+	memcpy(r.dst, k->src, 16);
+	r.srcport = k->dstport;
+	r.dstport = k->srcport;
+	return r;
+}
+
+/* The records of key with action (FLOW_ACCEPT or FLOW_REJECT) for its own. */
+static uint64_t records_of(const struct ftab *t, struct flow_key key, unsigned action)
+{
+	const struct flow *f;
+
+	key.flags = (uint8_t)((key.flags & ~(FLOW_ACCEPT | FLOW_REJECT)) | action);
+	f = ftab_find(t, &key);
+	return f ? f->records : 0;
+}
+
+/* Counts rejected flow f (with ports and protocol) as the rejected return
+ * of a request, the mark of a stateless network ACL, when the other way was
+ * accepted; the conversation then gets its row. When both ways were
+ * accepted and rejected, the request is the way whose return was rejected
+ * more (on a tie, the way whose address and port order first). */
+static void add_acl_like(struct summary_report *out, struct top *acl, const struct ftab *t,
+                         const struct flow *f)
+{
+	struct flow_key back = reversed(&f->key);
+	uint64_t requests = records_of(t, back, FLOW_ACCEPT), rejected_back;
+	struct summary_row row;
+
+	if (!requests || key_equal(&back, &f->key)) /* none, or both ends the same */
+		return;
+	rejected_back = records_of(t, back, FLOW_REJECT);
+	if (rejected_back && records_of(t, f->key, FLOW_ACCEPT)) {
+		int c = memcmp(f->key.src, f->key.dst, 16);
+		int first = c < 0 || (c == 0 && f->key.srcport < f->key.dstport);
+
+		if (first ? f->records <= rejected_back : f->records < rejected_back)
+			return;
+	}
+	out->acl_rejected += f->records;
+	memset(&row, 0, sizeof(row));
+	addr_from(&row.src, f->key.dst);
+	addr_from(&row.dst, f->key.src);
+	row.srcport = f->key.dstport;
+	row.dstport = f->key.srcport;
+	row.protocol = f->key.protocol;
+	row.accepted = requests;
+	row.rejected = f->records;
+	top_offer(acl, &row);
+}
+
+void summary_report(struct summary_report *out, struct summary *s, size_t top)
+{
+	struct top talkers = {&out->talkers, top, by_bytes};
+	struct top rejsrc = {&out->rejected_sources, top, by_records};
+	struct top ports = {&out->ports, top, by_records};
+	struct top acl = {&out->acl_like, top, by_rejected};
+	struct ftab talk, rej, port;
+	uint64_t conv_rejected = 0;
+
 	memset(out, 0, sizeof(*out));
 	out->records = s->records;
 	out->nodata = s->nodata;
 	out->skipdata = s->skipdata;
 	out->accepted = s->accepted;
 	out->rejected = s->rejected;
-	for (size_t i = 0; i < s->talkers.cap; i++) {
-		const struct slot *e = &s->talkers.v[i];
-		struct summary_row *row;
+	ftab_flush(&s->flows);
+	ftab_init(&talk, TABLE_MIN);
+	ftab_init(&rej, TABLE_MIN);
+	ftab_init(&port, TABLE_MIN);
+	for (size_t i = 0; i < s->flows.cap; i++) {
+		const struct flow *f = &s->flows.v[i];
+		unsigned flags = f->key.flags;
 
-		if (!e->hash)
+		if (!flags)
 			continue;
-		row = row_add(&out->talkers);
-		addr_from(&row->src, e->key);
-		addr_from(&row->dst, e->key + 16);
-		row->records = e->v[0];
-		row->packets = e->v[1];
-		row->bytes = e->v[2];
+		sum_into(&talk, f, 1, 1, 0);
+		if (flags & FLOW_REJECT)
+			sum_into(&rej, f, 1, 0, 0);
+		if ((flags & (FLOW_PROTOCOL | FLOW_DSTPORT)) == (FLOW_PROTOCOL | FLOW_DSTPORT))
+			sum_into(&port, f, 0, 0, 1);
+		if ((flags & FLOW_FULL) == FLOW_FULL && (flags & FLOW_REJECT)) {
+			conv_rejected += f->records;
+			add_acl_like(out, &acl, &s->flows, f);
+		}
 	}
-	for (size_t i = 0; i < s->rejsrc.cap; i++) {
-		const struct slot *e = &s->rejsrc.v[i];
-		struct summary_row *row;
-
-		if (!e->hash)
-			continue;
-		row = row_add(&out->rejected_sources);
-		addr_from(&row->src, e->key);
-		row->records = e->v[0];
-		row->packets = e->v[1];
-		row->bytes = e->v[2];
-	}
-	for (size_t i = 0; i < s->ports.cap; i++) {
-		const struct slot *e = &s->ports.v[i];
-		struct summary_row *row;
-
-		if (!e->hash)
-			continue;
-		row = row_add(&out->ports);
-		row->protocol = e->key[0];
-		row->dstport = (unsigned)(e->key[1] << 8 | e->key[2]);
-		row->records = e->v[0];
-		row->packets = e->v[1];
-		row->bytes = e->v[2];
-	}
-	for (size_t i = 0; i < s->convs.cap; i++)
-		if (s->convs.v[i].hash)
-			add_conv(out, &s->convs.v[i]);
-	finish(&out->talkers, by_bytes, top);
-	finish(&out->rejected_sources, by_records, top);
-	finish(&out->ports, by_records, top);
-	finish(&out->acl_like, by_rejected, top);
+	/* The rejected records of conversations that are not a network ACL's:
+	 * requests rejected, by a security group or a network ACL on the way
+	 * in. */
+	out->sg_rejected = conv_rejected - out->acl_rejected;
+	offer_sums(&talkers, &talk);
+	offer_sums(&rejsrc, &rej);
+	offer_sums(&ports, &port);
+	top_finish(&acl);
+	ftab_release(&talk);
+	ftab_release(&rej);
+	ftab_release(&port);
 }
 
 void summary_report_release(struct summary_report *r)

@@ -4,9 +4,11 @@
  * accepted, its return rejected) rather than a stateful security group (the
  * request itself rejected).
  *
- * Records are counted into hash tables as they stream by (summary_add), so
- * memory grows with distinct addresses and conversations, not records.
- * Summaries of parts of the input can be merged. */
+ * Records are counted into one table of flows as they stream by
+ * (summary_add): one entry per distinct addresses, ports, protocol and
+ * action, so memory grows with distinct flows, not records. The lists are
+ * sums over the flows, made by summary_report. Summaries of parts of the
+ * input can be merged. */
 #ifndef VPCFLOW_ENGINE_SUMMARY_H
 #define VPCFLOW_ENGINE_SUMMARY_H
 
@@ -58,8 +60,9 @@ void summary_free(struct summary *s);
 void summary_add(struct summary *s, const struct record *r);
 /* Adds everything counted in from into into. */
 void summary_merge(struct summary *into, const struct summary *from);
-/* Builds the report with at most top rows a list. */
-void summary_report(struct summary_report *out, const struct summary *s, size_t top);
+/* Builds the report with at most top rows a list. s is not const: the last
+ * records added may still wait to go into its table. */
+void summary_report(struct summary_report *out, struct summary *s, size_t top);
 void summary_report_release(struct summary_report *r);
 
 /* The report as the "summary" object of --output json (new reference). */

@@ -1,9 +1,12 @@
-/* --summary: counts, top lists and their order, network-ACL-like rejections,
- * and that merging partial summaries gives the whole one. */
+/* --summary: counts, top lists and their order, network-ACL-like rejections
+ * (one case a row of a table), that merging partial summaries gives the
+ * whole one, and the splitting of records into fields that it relies on. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -143,12 +146,310 @@ static void test_growth(void **state)
 	summary_free(s);
 }
 
+/* Adds lines (NULL-terminated) to s. */
+static void add_text(struct summary *s, const char *const *text)
+{
+	struct record_layout l;
+	struct record r;
+
+	record_layout_default(&l);
+	for (; *text; text++) {
+		assert_int_equal(record_parse(&r, &l, *text, strlen(*text)), 0);
+		summary_add(s, &r);
+	}
+}
+
+/* "ADDR:PORT -> ADDR:PORT accepted N, rejected M" */
+static void acl_row_text(char *out, size_t size, const struct summary_row *x)
+{
+	char a[46], b[46];
+
+	record_addr_format(&x->src, a);
+	record_addr_format(&x->dst, b);
+	snprintf(out, size, "%s:%u -> %s:%u accepted %llu, rejected %llu", a, x->srcport, b,
+	         x->dstport, (unsigned long long)x->accepted, (unsigned long long)x->rejected);
+}
+
+#define REC(src, dst, sport, dport, action)                                                        \
+	"2 1 eni-1 " src " " dst " " sport " " dport " 6 1 40 1 2 " action " OK"
+
+/* Conversations and how their rejected records are told apart: a is the
+ * end whose address (then port) orders first. want is the report as
+ * report_text writes it. */
+static const struct acl_case {
+	const char *name, *want;
+	const char *lines[8];
+} acl_cases[] = {
+    {"return rejected: a network ACL",
+     "acl 2, sg 0; 10.0.0.1:1000 -> 10.0.0.2:80 accepted 1, rejected 2",
+     {REC("10.0.0.1", "10.0.0.2", "1000", "80", "ACCEPT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1000", "REJECT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1000", "REJECT")}},
+    {"request rejected: a security group",
+     "acl 0, sg 1; none",
+     {REC("10.0.0.1", "10.0.0.2", "1000", "80", "REJECT")}},
+    {"return rejected, request from b",
+     "acl 1, sg 0; 10.0.0.2:80 -> 10.0.0.1:1000 accepted 1, rejected 1",
+     {REC("10.0.0.2", "10.0.0.1", "80", "1000", "ACCEPT"),
+      REC("10.0.0.1", "10.0.0.2", "1000", "80", "REJECT")}},
+    {"both ways: the request is the way whose return was rejected more (a->b)",
+     "acl 3, sg 2; 10.0.0.1:1000 -> 10.0.0.2:80 accepted 1, rejected 3",
+     {REC("10.0.0.1", "10.0.0.2", "1000", "80", "ACCEPT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1000", "ACCEPT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1000", "REJECT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1000", "REJECT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1000", "REJECT"),
+      REC("10.0.0.1", "10.0.0.2", "1000", "80", "REJECT"),
+      REC("10.0.0.1", "10.0.0.2", "1000", "80", "REJECT")}},
+    {"both ways: the request is the way whose return was rejected more (b->a)",
+     "acl 2, sg 1; 10.0.0.2:80 -> 10.0.0.1:1000 accepted 2, rejected 2",
+     {REC("10.0.0.1", "10.0.0.2", "1000", "80", "ACCEPT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1000", "ACCEPT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1000", "ACCEPT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1000", "REJECT"),
+      REC("10.0.0.1", "10.0.0.2", "1000", "80", "REJECT"),
+      REC("10.0.0.1", "10.0.0.2", "1000", "80", "REJECT")}},
+    {"both ways, a tie: the request is a->b",
+     "acl 1, sg 1; 10.0.0.1:1000 -> 10.0.0.2:80 accepted 1, rejected 1",
+     {REC("10.0.0.2", "10.0.0.1", "80", "1000", "REJECT"),
+      REC("10.0.0.1", "10.0.0.2", "1000", "80", "REJECT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1000", "ACCEPT"),
+      REC("10.0.0.1", "10.0.0.2", "1000", "80", "ACCEPT")}},
+    {"both ways, a tie, one address: a is the lower port",
+     "acl 1, sg 1; 10.0.0.1:80 -> 10.0.0.1:1000 accepted 1, rejected 1",
+     {REC("10.0.0.1", "10.0.0.1", "1000", "80", "ACCEPT"),
+      REC("10.0.0.1", "10.0.0.1", "80", "1000", "ACCEPT"),
+      REC("10.0.0.1", "10.0.0.1", "80", "1000", "REJECT"),
+      REC("10.0.0.1", "10.0.0.1", "1000", "80", "REJECT")}},
+    {"both ends the same: no return to speak of",
+     "acl 0, sg 1; none",
+     {REC("10.0.0.1", "10.0.0.1", "80", "80", "ACCEPT"),
+      REC("10.0.0.1", "10.0.0.1", "80", "80", "REJECT")}},
+    {"IPv6 orders after IPv4",
+     "acl 1, sg 0; 2001:db8::1:443 -> 10.0.0.1:5000 accepted 1, rejected 1",
+     {REC("2001:db8::1", "10.0.0.1", "443", "5000", "ACCEPT"),
+      REC("10.0.0.1", "2001:db8::1", "5000", "443", "REJECT")}},
+    {"other ports: another conversation",
+     "acl 0, sg 1; none",
+     {REC("10.0.0.1", "10.0.0.2", "1000", "80", "ACCEPT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "1001", "REJECT")}},
+    {"no ports: no conversation",
+     "acl 0, sg 0; none",
+     {REC("10.0.0.1", "10.0.0.2", "1000", "80", "ACCEPT"),
+      REC("10.0.0.2", "10.0.0.1", "80", "-", "REJECT")}},
+};
+
+/* "acl N, sg M; " and the conversation rows, "; " between ("none" when
+ * none). */
+static void report_text(char *out, size_t size, const struct summary_report *r)
+{
+	size_t len =
+	    (size_t)snprintf(out, size, "acl %llu, sg %llu; ", (unsigned long long)r->acl_rejected,
+	                     (unsigned long long)r->sg_rejected);
+
+	if (!r->acl_like.n)
+		snprintf(out + len, size - len, "none");
+	for (size_t i = 0; i < r->acl_like.n && len + 2 < size; i++) {
+		if (i) {
+			memcpy(out + len, "; ", 3);
+			len += 2;
+		}
+		acl_row_text(out + len, size - len, &r->acl_like.v[i]);
+		len += strlen(out + len);
+	}
+}
+
+static void test_acl_cases(void **state)
+{
+	for (size_t i = 0; i < sizeof(acl_cases) / sizeof(acl_cases[0]); i++) {
+		const struct acl_case *c = &acl_cases[i];
+		struct summary *whole = summary_new(), *first = summary_new(),
+		               *rest = summary_new();
+		struct summary_report r;
+		char got[512];
+
+		add_text(whole, c->lines);
+		summary_report(&r, whole, 10);
+		report_text(got, sizeof(got), &r);
+		if (strcmp(got, c->want) != 0)
+			fail_msg("%s: got '%s', want '%s'", c->name, got, c->want);
+		summary_report_release(&r);
+		/* The same from two parts merged, the first line apart. */
+		add_text(first, (const char *const[]){c->lines[0], NULL});
+		add_text(rest, c->lines + 1);
+		summary_merge(rest, first);
+		summary_report(&r, rest, 10);
+		report_text(got, sizeof(got), &r);
+		if (strcmp(got, c->want) != 0)
+			fail_msg("%s, merged: got '%s', want '%s'", c->name, got, c->want);
+		summary_report_release(&r);
+		summary_free(whole);
+		summary_free(first);
+		summary_free(rest);
+	}
+}
+
+/* Records without an action count in talkers and ports only; records
+ * without addresses only in the traffic counts. */
+static void test_partial_records(void **state)
+{
+	static const char *const text[] = {
+	    "2 1 eni-1 10.0.0.1 10.0.0.2 1000 80 6 3 100 1 2 - OK",
+	    "2 1 eni-1 - 10.0.0.2 1000 80 6 1 40 1 2 ACCEPT OK",
+	    "2 1 eni-1 10.0.0.1 not-an-address 1000 80 6 1 40 1 2 REJECT OK",
+	    "2 1 eni-1 10.0.0.1 10.0.0.2 1000 70000 6 1 40 1 2 REJECT OK",
+	    NULL,
+	};
+	struct summary *s = summary_new();
+	struct summary_report r;
+
+	add_text(s, text);
+	summary_report(&r, s, 10);
+	assert_int_equal(r.records, 4);
+	assert_int_equal(r.accepted.records, 1);
+	assert_int_equal(r.rejected.records, 2);
+	assert_int_equal(r.talkers.n, 1);
+	assert_int_equal(r.talkers.v[0].records, 2);
+	assert_int_equal(r.talkers.v[0].packets, 4);
+	assert_int_equal(r.talkers.v[0].bytes, 140);
+	assert_int_equal(r.rejected_sources.n, 1);
+	assert_int_equal(r.rejected_sources.v[0].records, 1);
+	assert_int_equal(r.ports.n, 1); /* port 70000 is no port */
+	assert_int_equal(r.ports.v[0].dstport, 80);
+	assert_int_equal(r.ports.v[0].records, 1);
+	assert_int_equal(r.acl_rejected + r.sg_rejected, 0);
+	summary_report_release(&r);
+	summary_free(s);
+}
+
+static void rows_equal(const struct summary_rows *a, const struct summary_rows *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++)
+		assert_memory_equal(&a->v[i], &b->v[i], sizeof(a->v[i]));
+}
+
+/* Many flows (the tables grow) split among summaries at random points,
+ * merged: the same report as one summary of everything. */
+static void test_merge_many(void **state)
+{
+	enum { N = 20000, PARTS = 3 };
+	struct summary *whole = summary_new(), *parts[PARTS];
+	struct summary_report a, b;
+	struct record_layout l;
+	struct record rec;
+	char line[160];
+	uint32_t x = 1;
+
+	record_layout_default(&l);
+	for (int p = 0; p < PARTS; p++)
+		parts[p] = summary_new();
+	for (int i = 0; i < N; i++) {
+		x = x * 1103515245 + 12345;
+		snprintf(line, sizeof(line),
+		         "2 1 eni-1 10.0.%u.%u 10.0.%u.%u %u %u %u %u %u 1 2 %s OK", x >> 28,
+		         (x >> 20) & 7, (x >> 17) & 7, (x >> 14) & 7, 1000 + ((x >> 12) & 3),
+		         (x >> 10) & 1 ? 80 : 1000 + ((x >> 8) & 3), (x >> 7) & 1 ? 6 : 17, x & 15,
+		         x & 1023, (x >> 5) & 3 ? "ACCEPT" : "REJECT");
+		assert_int_equal(record_parse(&rec, &l, line, strlen(line)), 0);
+		summary_add(whole, &rec);
+		summary_add(parts[(x >> 3) % PARTS], &rec);
+	}
+	for (int p = 1; p < PARTS; p++)
+		summary_merge(parts[0], parts[p]);
+	summary_report(&a, whole, 100000);
+	summary_report(&b, parts[0], 100000);
+	assert_int_equal(a.records, N);
+	assert_memory_equal(&a.accepted, &b.accepted, sizeof(a.accepted));
+	assert_memory_equal(&a.rejected, &b.rejected, sizeof(a.rejected));
+	assert_int_equal(a.acl_rejected, b.acl_rejected);
+	assert_int_equal(a.sg_rejected, b.sg_rejected);
+	assert_true(a.acl_rejected > 0);
+	assert_true(a.talkers.n > 1000);
+	rows_equal(&a.talkers, &b.talkers);
+	rows_equal(&a.rejected_sources, &b.rejected_sources);
+	rows_equal(&a.ports, &b.ports);
+	rows_equal(&a.acl_like, &b.acl_like);
+	/* A shorter list is the head of the longer one. */
+	summary_report_release(&b);
+	summary_report(&b, whole, 7);
+	assert_int_equal(b.talkers.n, 7);
+	assert_memory_equal(b.talkers.v, a.talkers.v, 7 * sizeof(*b.talkers.v));
+	assert_int_equal(b.acl_like.n, a.acl_like.n < 7 ? a.acl_like.n : 7);
+	assert_memory_equal(b.acl_like.v, a.acl_like.v, b.acl_like.n * sizeof(*b.acl_like.v));
+	summary_report_release(&a);
+	summary_report_release(&b);
+	summary_free(whole);
+	for (int p = 0; p < PARTS; p++)
+		summary_free(parts[p]);
+}
+
+/* record_parse against a plain split at each blank, on lines of every
+ * length up to a few blocks of its scan, with blanks anywhere (also first,
+ * last and doubled) and a trailing '\r' or not. Each line sits at the end of
+ * its allocation, so that reading past it shows under the sanitizers. */
+static void test_split(void **state)
+{
+	uint32_t x = 7;
+
+	for (size_t len = 0; len < 200; len++) {
+		for (int round = 0; round < 40; round++) {
+			char *line = malloc(len ? len : 1);
+			const char *at = line;
+			struct record_layout l;
+			struct record r;
+			size_t blanks = 0, want, end = len;
+			int rc;
+
+			for (size_t i = 0; i < len; i++) {
+				x = x * 1103515245 + 12345;
+				line[i] = (x >> 16) % 5 == 0 ? ' ' : (char)('a' + (x >> 20) % 26);
+			}
+			if (len && round % 3 == 0)
+				line[len - 1] = '\r';
+			if (end && line[end - 1] == '\r')
+				end--;
+			for (size_t i = 0; i < end; i++)
+				blanks += line[i] == ' ';
+			record_layout_default(&l);
+			/* The right number of fields, or one off either way. */
+			want = blanks + 1 + (size_t)(round % 3) - 1;
+			if (want > RECORD_MAX_FIELDS || want == 0)
+				want = blanks + 1;
+			if (want > RECORD_MAX_FIELDS) {
+				free(line);
+				continue;
+			}
+			l.n = want;
+			rc = record_parse(&r, &l, line, len);
+			if (want != blanks + 1) {
+				assert_int_equal(rc, -1);
+				free(line);
+				continue;
+			}
+			assert_int_equal(rc, 0);
+			assert_int_equal(r.n, want);
+			for (size_t f = 0; f < want; f++) {
+				const char *stop = memchr(at, ' ', (size_t)(line + end - at));
+
+				if (!stop)
+					stop = line + end;
+				assert_ptr_equal(r.v[f].s, at);
+				assert_int_equal(r.v[f].len, stop - at);
+				at = stop + 1;
+			}
+			free(line);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_report),
-	    cmocka_unit_test(test_merge),
-	    cmocka_unit_test(test_growth),
+	    cmocka_unit_test(test_report),          cmocka_unit_test(test_merge),
+	    cmocka_unit_test(test_growth),          cmocka_unit_test(test_acl_cases),
+	    cmocka_unit_test(test_partial_records), cmocka_unit_test(test_merge_many),
+	    cmocka_unit_test(test_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
