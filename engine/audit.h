@@ -227,27 +227,35 @@ struct audit_scope {
 	const struct strlist *regions;
 };
 
-/* The most DescribeLogGroups queries a region gets (pagination aside). */
-#define AUDIT_LOG_GROUP_QUERIES 4
+/* DescribeLogGroups per region: the naming schemes queried apart, the
+ * names one page lists, and the most queries (run in parallel). */
+#define AUDIT_LOG_GROUP_SCHEMES 4
+#define AUDIT_LOG_GROUP_PAGE 50
+#define AUDIT_LOG_GROUP_QUERIES 16
 
 /* Neighbouring names (sorted) that share fewer characters are queried apart. */
 #define AUDIT_PREFIX_MIN 4
 
 /* The prefixes to query DescribeLogGroups with so that every name is listed:
  * the sorted names are cut where neighbours share fewer than
- * AUDIT_PREFIX_MIN characters (at most max - 1 cuts, where they share the
- * least), and each group is queried by the prefix its names share. Appends
- * them to out; when some group shares nothing, out is just "" (list every
- * log group) and the return value is 1, else 0. */
-int audit_log_group_prefixes(struct strlist *out, const struct strlist *names, size_t max);
+ * AUDIT_PREFIX_MIN characters (at most schemes - 1 cuts, where they share
+ * the least), and each group is queried by the prefix its names share; when
+ * some group shares nothing, by "" (every log group). Then, largest first,
+ * a group of more than page names (more than one page of answers, read one
+ * after the other) is split by the character after its prefix, while there
+ * are at most max prefixes. Appends them to out; returns 1 when out is just
+ * "", else 0. */
+int audit_log_group_prefixes(struct strlist *out, const struct strlist *names, size_t schemes,
+                             size_t page, size_t max);
 
 /* Called after each region is read (under a lock): regions done out of
  * total, findings (not notes) so far. */
 typedef void (*audit_progress_fn)(void *ctx, size_t done, size_t total, size_t findings);
 
 /* Reads every region of every scope, accounts x regions at once on at most
- * workers threads: DescribeVpcs, DescribeSubnets and DescribeFlowLogs once a
- * region each, in parallel; then DescribeLogGroups for the flow logs' log
+ * workers threads: DescribeVpcs and DescribeFlowLogs once a region each, in
+ * parallel; then, as soon as the flow logs are in, DescribeSubnets (once, if
+ * some flow log is on a subnet), DescribeLogGroups for the flow logs' log
  * groups (a few prefix queries a region, never one per VPC), HeadBucket and
  * GetBucketLifecycleConfiguration once per bucket of an account. Appends one
  * audit_account per scope to out (in scope order, regions in the scope's

@@ -1,14 +1,18 @@
 /* Reading AWS for the audit: accounts x regions at once, a fixed number of
  * requests per region whatever the number of VPCs.
  *
- * Per region, DescribeVpcs, DescribeSubnets and DescribeFlowLogs run at the
- * same time (each paginated, once). Then, at the same time again: one
- * DescribeLogGroups per group of log-group names that share a prefix (at most
+ * Per region, DescribeVpcs and DescribeFlowLogs run at the same time (each
+ * paginated, once). As soon as the flow logs are in, while the VPCs may still
+ * be arriving, DescribeSubnets (paginated, once; only if some flow log is on
+ * a subnet: otherwise every subnet records what its VPC's logs record) and
+ * the reads of the destinations run at the same time: one DescribeLogGroups per
+ * group of log-group names that share a prefix (at most
  * AUDIT_LOG_GROUP_QUERIES), and for each S3 bucket that no other region of
  * the account has claimed yet, HeadBucket and GetBucketLifecycleConfiguration.
  * The longest chain of dependent requests is therefore two: DescribeFlowLogs,
- * then a destination read. */
+ * then DescribeSubnets or a destination read. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,20 +107,81 @@ static int str_ptr_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int audit_log_group_prefixes(struct strlist *out, const struct strlist *names, size_t max)
+/* A run of sorted names [lo, hi) queried by their first len characters. */
+struct span {
+	size_t lo, hi, len;
+};
+
+/* Splits span at by the character after the prefix its names share into
+ * spans of their own, if that keeps the total within max: a prefix that
+ * lists more than a page is paged serially, prefixes are read in parallel. */
+static int split_span(struct span **spans, size_t *n, size_t *alloc, size_t at, char **v,
+                      size_t max)
+{
+	struct span s = (*spans)[at];
+	size_t parts = 0;
+
+	for (size_t i = s.lo; i < s.hi; i++)
+		parts += i == s.lo || v[i][s.len] != v[i - 1][s.len];
+	if (parts < 2 || *n - 1 + parts > max)
+		return 0;
+	ALLOC_GROW(*spans, *n + parts, *alloc);
+	memmove(*spans + at + parts, *spans + at + 1, (*n - at - 1) * sizeof(**spans));
+	*n += parts - 1;
+	for (size_t i = s.lo, k = at; i < s.hi; k++) {
+		size_t j = i + 1;
+
+		while (j < s.hi && v[j][s.len] == v[i][s.len])
+			j++;
+		(*spans)[k] = (struct span){i, j, lcp(v[i], v[j - 1])};
+		i = j;
+	}
+	return 1;
+}
+
+/* Splits the spans of more than page names, largest first, while the
+ * number of queries stays within max. */
+static void split_spans(struct span **spans, size_t *n, size_t *alloc, char **v, size_t page,
+                        size_t max)
+{
+	char *done = xcalloc(max + 1, 1);
+
+	for (;;) {
+		size_t big = SIZE_MAX;
+
+		for (size_t i = 0; i < *n; i++)
+			if (!done[i] && (*spans)[i].hi - (*spans)[i].lo > page &&
+			    (big == SIZE_MAX ||
+			     (*spans)[i].hi - (*spans)[i].lo > (*spans)[big].hi - (*spans)[big].lo))
+				big = i;
+		if (big == SIZE_MAX)
+			break;
+		if (split_span(spans, n, alloc, big, v, max))
+			memset(done, 0, max + 1);
+		else
+			done[big] = 1;
+	}
+	free(done);
+}
+
+int audit_log_group_prefixes(struct strlist *out, const struct strlist *names, size_t schemes,
+                             size_t page, size_t max)
 {
 	char **v = xcalloc(names->n + 1, sizeof(*v));
 	struct cut *cuts = xcalloc(names->n + 1, sizeof(*cuts));
 	char *is_cut = xcalloc(names->n + 1, 1);
-	size_t n = 0, n_cuts = 0, lo = 0;
-	int all = 0;
+	struct span *spans = NULL;
+	size_t n = 0, n_cuts = 0, lo = 0, n_spans = 0, alloc = 0;
+	int all;
 
+	if (max < schemes)
+		max = schemes;
 	for (size_t i = 0; i < names->n; i++)
 		v[n++] = names->v[i];
 	qsort(v, n, sizeof(*v), str_ptr_cmp);
 	/* Neighbours that share a few characters or more are queried together,
 	 * so that the number of queries follows the naming schemes, not the
-	 * number of log groups. Beyond max groups, the cuts kept are those
+	 * number of log groups. Beyond schemes groups, the cuts kept are those
 	 * where neighbours share the least. */
 	for (size_t i = 0; i + 1 < n; i++) {
 		size_t shared = lcp(v[i], v[i + 1]);
@@ -127,52 +192,90 @@ int audit_log_group_prefixes(struct strlist *out, const struct strlist *names, s
 		}
 	}
 	qsort(cuts, n_cuts, sizeof(*cuts), cut_cmp);
-	for (size_t i = 0; i < n_cuts && i + 1 < max; i++)
+	for (size_t i = 0; i < n_cuts && i + 1 < schemes; i++)
 		is_cut[cuts[i].at] = 1;
 	for (size_t i = 0; i < n; i++) {
 		if (i + 1 < n && !is_cut[i])
 			continue;
-		size_t len = lcp(v[lo], v[i]);
-
-		if (!len)
-			all = 1;
-		else
-			strlist_add_owned(out, xstrndup(v[lo], len));
+		ALLOC_GROW(spans, n_spans + 1, alloc);
+		spans[n_spans++] = (struct span){lo, i + 1, lcp(v[lo], v[i])};
 		lo = i + 1;
 	}
-	if (all) {
-		strlist_release(out);
-		strlist_add(out, "");
+	/* A group that shares nothing means listing every log group. */
+	for (size_t i = 0; i < n_spans; i++) {
+		if (spans[i].len == 0) {
+			spans[0] = (struct span){0, n, 0};
+			n_spans = 1;
+			break;
+		}
+	}
+	split_spans(&spans, &n_spans, &alloc, v, page, max);
+	all = n_spans == 1 && spans[0].len == 0;
+	for (size_t i = 0; i < n_spans; i++) {
+		char *prefix = xstrndup(v[spans[i].lo], spans[i].len);
+
+		if (strlist_has(out, prefix))
+			free(prefix);
+		else
+			strlist_add_owned(out, prefix);
 	}
 	free(v);
 	free(cuts);
 	free(is_cut);
+	free(spans);
 	return all;
 }
 
 /* --- Stage one: the region's EC2 resources --- */
 
+enum { READ_VPCS, READ_FLOW_LOGS, READ_SUBNETS, N_READS };
+
 struct ec2_job {
-	struct client *client;
-	struct audit_region *r;
-	struct aws_error err[3];
-	int rc[3];
+	struct collect *c;
+	struct task *t;
+	struct aws_error err[N_READS];
+	int rc[N_READS];
 };
+
+static void read_destinations(struct collect *c, struct task *t);
+
+/* Subnets matter only to judge subnet-level flow logs: without any, every
+ * subnet of a VPC records what its VPC-level logs record. */
+static int has_subnet_logs(const struct ec2_flow_log_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].resource_id && strncmp(l->v[i].resource_id, "subnet-", 7) == 0)
+			return 1;
+	return 0;
+}
+
+/* What the flow logs lead to: their destinations, and the subnets. */
+static void after_flow_logs(void *arg, size_t i)
+{
+	struct ec2_job *j = arg;
+	struct audit_region *r = j->t->region;
+
+	if (i == 0)
+		read_destinations(j->c, j->t);
+	else
+		j->rc[READ_SUBNETS] = ec2_describe_subnets(&r->subnets, j->t->scope->client,
+		                                           r->region, NULL, 0, &j->err[READ_SUBNETS]);
+}
 
 static void ec2_read(void *arg, size_t i)
 {
 	struct ec2_job *j = arg;
-	const char *region = j->r->region;
+	struct client *client = j->t->scope->client;
+	struct audit_region *r = j->t->region;
 
 	error_clear(&j->err[i]);
-	if (i == 0)
-		j->rc[i] = ec2_describe_vpcs(&j->r->vpcs, j->client, region, NULL, 0, &j->err[i]);
-	else if (i == 1)
-		j->rc[i] =
-		    ec2_describe_subnets(&j->r->subnets, j->client, region, NULL, 0, &j->err[i]);
-	else
-		j->rc[i] = ec2_describe_flow_logs(&j->r->flow_logs, j->client, region, NULL, 0,
-		                                  &j->err[i]);
+	if (i == READ_VPCS) {
+		j->rc[i] = ec2_describe_vpcs(&r->vpcs, client, r->region, NULL, 0, &j->err[i]);
+		return;
+	}
+	j->rc[i] = ec2_describe_flow_logs(&r->flow_logs, client, r->region, NULL, 0, &j->err[i]);
+	if (j->rc[i] == 0)
+		parallel_run(has_subnet_logs(&r->flow_logs) ? 2 : 1, 2, after_flow_logs, NULL, j);
 }
 
 /* --- Stage two: destinations --- */
@@ -389,7 +492,8 @@ static void read_destinations(struct collect *c, struct task *t)
 	int groups_ok = 1;
 
 	group_names(&names, t);
-	audit_log_group_prefixes(&prefixes, &names, AUDIT_LOG_GROUP_QUERIES);
+	audit_log_group_prefixes(&prefixes, &names, AUDIT_LOG_GROUP_SCHEMES,
+	                         AUDIT_LOG_GROUP_PAGE, AUDIT_LOG_GROUP_QUERIES);
 	claim_buckets(c, t, &buckets);
 	job.v = xcalloc(prefixes.n + 2 * buckets.n + 1, sizeof(*job.v));
 	for (size_t i = 0; i < prefixes.n; i++)
@@ -432,21 +536,20 @@ static void region_task(void *arg, size_t i)
 {
 	struct collect *c = arg;
 	struct task *t = &c->tasks[i];
-	struct ec2_job job = {.client = t->scope->client, .r = t->region};
+	struct ec2_job job = {.c = c, .t = t};
 	struct audit_report counted = {0};
 
-	parallel_run(3, 3, ec2_read, NULL, &job);
-	for (int k = 0; k < 3; k++) {
+	error_clear(&job.err[READ_SUBNETS]);
+	parallel_run(2, 2, ec2_read, NULL, &job);
+	for (int k = 0; k < N_READS; k++) {
 		if (job.rc[k] < 0) {
 			problem(c, &c->inv->errors, t, NULL, &job.err[k]);
 			t->failed = 1;
 			break;
 		}
 	}
-	if (!t->failed) {
-		read_destinations(c, t);
+	if (!t->failed)
 		audit_evaluate_region(&counted, t->account, t->region, c->opt, 0);
-	}
 	pthread_mutex_lock(&c->lock);
 	c->done++;
 	c->findings += audit_report_count_at_least(&counted, AUDIT_LOW);

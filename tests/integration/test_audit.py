@@ -508,13 +508,21 @@ class RequestCountTest(harness.EmulatorTestCase):
 
     def seed(self, per_region):
         """Brings every region to per_region VPCs: a subnet each, half with a
-        flow log to its own log group, one with an S3 flow log."""
+        flow log to its own log group, one with an S3 flow log; in the first
+        region, one subnet with a flow log of its own."""
         for region in self.REGIONS:
             ec2 = self.emu.client("ec2", region)
             logs = self.emu.client("logs", region)
             for i in range(self.seeded[region], per_region):
                 vpc = ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"]
-                ec2.create_subnet(VpcId=vpc, CidrBlock="10.%d.1.0/24" % i)
+                subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.%d.1.0/24" % i)[
+                    "Subnet"]["SubnetId"]
+                if i == 2 and region == self.REGIONS[0]:
+                    group = "/aws/vpc-flow-logs/" + subnet
+                    logs.create_log_group(logGroupName=group)
+                    ec2.create_flow_logs(ResourceIds=[subnet], ResourceType="Subnet",
+                                         TrafficType="ALL", LogGroupName=group,
+                                         DeliverLogsPermissionArn=ROLE)
                 if i == 0:
                     ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC",
                                          TrafficType="ALL", LogDestinationType="s3",
@@ -552,12 +560,68 @@ class RequestCountTest(harness.EmulatorTestCase):
         self.assertEqual(large, small)
         self.assertGreater(doc_large["summary"]["vpcs"], doc_small["summary"]["vpcs"] + 80)
         for region in self.REGIONS:
-            for op in ("DescribeVpcs", "DescribeSubnets", "DescribeFlowLogs"):
+            for op in ("DescribeVpcs", "DescribeFlowLogs"):
                 self.assertEqual(large[(op, region)], 1, (op, region, large))
             self.assertGreaterEqual(large[("DescribeLogGroups", region)], 1)
+            # Subnets are read only where a flow log is on a subnet.
+            self.assertEqual(large[("DescribeSubnets", region)],
+                             1 if region == self.REGIONS[0] else 0, (region, large))
         # The bucket that every region delivers to is read once.
         self.assertEqual(sum(n for (op, _), n in large.items() if op == "HEAD bucket"), 1)
         self.assertEqual(sum(n for (op, _), n in large.items() if op == "GET lifecycle"), 1)
+
+
+class ManyLogGroupsTest(harness.EmulatorTestCase):
+    """A log group per VPC, more than DescribeLogGroups lists in a page: the
+    names are queried by several prefixes at once, not page after page."""
+
+    REGION = "ap-northeast-2"
+    VPCS = 120
+
+    def test_log_groups_read_in_parallel_prefixes(self):
+        ec2 = self.emu.client("ec2", self.REGION)
+        logs = self.emu.client("logs", self.REGION)
+        kept = {}
+        for i in range(self.VPCS):
+            vpc = ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"]
+            group = "/aws/vpc-flow-logs/" + vpc
+            if i % 10:  # every tenth log group is missing
+                logs.create_log_group(logGroupName=group)
+                if i % 3 == 0:
+                    logs.put_retention_policy(logGroupName=group, retentionInDays=30)
+            ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                                 LogGroupName=group, DeliverLogsPermissionArn=ROLE)
+            kept[group] = i
+        # The truth, through boto3: which flow-log log groups exist, and
+        # which of those keep their logs forever.
+        existing = {}
+        for page in logs.get_paginator("describe_log_groups").paginate():
+            for g in page["logGroups"]:
+                existing[g["logGroupName"]] = g.get("retentionInDays")
+        missing = sorted(g for g in kept if g not in existing)
+        forever = sorted(g for g in kept if g in existing and existing[g] is None)
+
+        with fault_server.Process([], upstream=self.emu.url) as fs:
+            env = self.emu.env(home=self.home, AWS_ENDPOINT_URL=fs.url)
+            proc = self.run_vpcflow("audit", "--output", "json", "--regions", self.REGION,
+                                    env=env)
+            self.assertEqual(proc.returncode, 3, proc.stderr)
+            queries = [json.loads(r["body"]) for r in fs.requests()
+                       if r["target"].endswith(".DescribeLogGroups")]
+        doc = json.loads(proc.stdout)
+        found = collections.defaultdict(list)
+        for f in doc["findings"]:
+            found[f["code"]].append(f["resource"])
+        self.assertEqual(sorted(found["DESTINATION_MISSING"]), missing)
+        self.assertEqual(sorted(found["RETENTION_UNSET"]), forever)
+        # Several prefix queries, none of them a second page.
+        self.assertGreater(len(queries), 1, queries)
+        self.assertLessEqual(len(queries), 16, queries)
+        self.assertFalse([q for q in queries if q.get("nextToken")], queries)
+        prefixes = [q.get("logGroupNamePrefix", "") for q in queries]
+        self.assertEqual(len(set(prefixes)), len(prefixes), prefixes)
+        for group in kept:
+            self.assertTrue(any(group.startswith(p) for p in prefixes), group)
 
 
 class OrgTest(harness.EmulatorTestCase):

@@ -473,6 +473,12 @@ class ReadTest(PermissionsCase):
         cls.fl_s3 = ec2.create_flow_logs(
             ResourceIds=[cls.new_vpc()], ResourceType="VPC", TrafficType="ALL",
             LogDestinationType="s3", LogDestination="arn:aws:s3:::perm-logs")["FlowLogIds"][0]
+        # A flow log on a subnet: audit reads the subnets only then.
+        subnet = ec2.create_subnet(VpcId=cls.new_vpc(), CidrBlock="10.0.2.0/24")[
+            "Subnet"]["SubnetId"]
+        ec2.create_flow_logs(
+            ResourceIds=[subnet], ResourceType="Subnet", TrafficType="ALL",
+            LogGroupName="perm-subnet", DeliverLogsPermissionArn="arn:aws:iam::%s:role/x" % ACCOUNT)
         cls.far_bucket("perm-far")
         cls.client("ec2", cls.FAR).create_flow_logs(
             ResourceIds=[cls.new_vpc(cls.FAR)], ResourceType="VPC", TrafficType="ALL",

@@ -510,16 +510,18 @@ static void test_retention_and_severity_names(void **state)
 	assert_string_equal(audit_code_name(AUDIT_S3_NO_EXPIRATION), "S3_NO_EXPIRATION");
 }
 
-/* Every name starts with one of the prefixes, and there are at most max. */
-static void check_prefixes(const char *const *names, size_t n, size_t max, const char *want)
+/* Every name starts with one of the prefixes, and there are at most
+ * max_total (or max, the naming schemes, if more). */
+static void check_split(const char *const *names, size_t n, size_t max, size_t page,
+                        size_t max_total, const char *want)
 {
 	struct strlist in = STRLIST_INIT, out = STRLIST_INIT;
 	struct buf got = BUF_INIT;
 
 	for (size_t i = 0; i < n; i++)
 		strlist_add(&in, names[i]);
-	audit_log_group_prefixes(&out, &in, max);
-	assert_true(out.n <= max);
+	audit_log_group_prefixes(&out, &in, max, page, max_total);
+	assert_true(out.n <= (max_total > max ? max_total : max));
 	for (size_t i = 0; i < n; i++) {
 		int hit = 0;
 
@@ -533,6 +535,11 @@ static void check_prefixes(const char *const *names, size_t n, size_t max, const
 	buf_release(&got);
 	strlist_release(&in);
 	strlist_release(&out);
+}
+
+static void check_prefixes(const char *const *names, size_t n, size_t max, const char *want)
+{
+	check_split(names, n, max, AUDIT_LOG_GROUP_PAGE, max, want);
 }
 
 static void test_log_group_prefixes(void **state)
@@ -552,6 +559,37 @@ static void test_log_group_prefixes(void **state)
 	check_prefixes(disjoint, 5, 4, "|");
 	check_prefixes(four, 4, 4, "a1|b1|c1|d1|");
 	check_prefixes(NULL, 0, 4, "");
+}
+
+/* A group of more names than a page lists is split where the names part,
+ * largest group first, within the most queries allowed. */
+static void test_log_group_prefixes_split_big_groups(void **state)
+{
+	static const char *const per_vpc[] = {
+	    "/aws/vpc-flow-logs/vpc-0a1", "/aws/vpc-flow-logs/vpc-0a2", "/aws/vpc-flow-logs/vpc-0b1",
+	    "/aws/vpc-flow-logs/vpc-1c1", "/aws/vpc-flow-logs/vpc-1c2", "/aws/vpc-flow-logs/vpc-2d",
+	    "/other/x1",                  "/other/x2"};
+	static const char *const nested[] = {"/g/a", "/g/a1", "/g/a2", "/g/b1", "/g/b2"};
+	static const char *const disjoint[] = {"alpha", "apple", "beta", "bravo"};
+
+	/* Pages of 2: vpc- parts in three, then vpc-0 (3 names) in two. */
+	check_split(per_vpc, 8, 4, 2, 16,
+	            "/aws/vpc-flow-logs/vpc-0a|/aws/vpc-flow-logs/vpc-0b1|"
+	            "/aws/vpc-flow-logs/vpc-1c|/aws/vpc-flow-logs/vpc-2d|/other/x|");
+	/* Pages of 3: vpc-0 fits in one. */
+	check_split(per_vpc, 8, 4, 3, 16,
+	            "/aws/vpc-flow-logs/vpc-0|/aws/vpc-flow-logs/vpc-1c|"
+	            "/aws/vpc-flow-logs/vpc-2d|/other/x|");
+	/* Within 3 queries vpc- cannot part in three: it is paged. */
+	check_split(per_vpc, 8, 2, 2, 3, "/aws/vpc-flow-logs/vpc-|/other/x|");
+	/* A name that others start with is a prefix of its own. */
+	check_split(nested, 5, 4, 3, 16, "/g/a|/g/b|");
+	check_split(nested, 5, 4, 2, 16, "/g/a|/g/a1|/g/a2|/g/b|");
+	check_split(nested, 5, 4, 1, 16, "/g/a|/g/a1|/g/a2|/g/b1|/g/b2|");
+	/* "" (every log group) is split too. */
+	check_split(disjoint, 4, 1, 4, 16, "|");
+	check_split(disjoint, 4, 1, 2, 16, "a|b|");
+	check_split(disjoint, 4, 1, 1, 16, "alpha|apple|beta|bravo|");
 }
 
 /* The remedy spec is what `vpcflow apply` reads: it must pass spec_parse. */
@@ -751,6 +789,7 @@ int main(void)
 	    cmocka_unit_test(test_retention_and_severity_names),
 	    cmocka_unit_test(test_spec_paths),
 	    cmocka_unit_test(test_log_group_prefixes),
+	    cmocka_unit_test(test_log_group_prefixes_split_big_groups),
 	    cmocka_unit_test(test_remedy_spec_is_a_valid_spec),
 	    cmocka_unit_test(test_remedy_commands),
 	    cmocka_unit_test(test_json_csv_and_table),
