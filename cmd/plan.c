@@ -59,9 +59,10 @@ static int run_plan(struct context *ctx, const struct args *args)
 	} else {
 		planning_print(ctx, &pl);
 	}
-	if (plan_count(&pl.plan, PLAN_ERROR))
+	if (plan_count(&pl.plan, PLAN_ERROR)) {
+		planning_print_errors(ctx, &pl);
 		rc = EXIT_FAILURE_AWS;
-	else if (args_flag(args, "detailed-exitcode") && plan_has_changes(&pl.plan))
+	} else if (args_flag(args, "detailed-exitcode") && plan_has_changes(&pl.plan))
 		rc = EXIT_FINDINGS;
 out:
 	planning_release(&pl);

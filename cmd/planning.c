@@ -208,6 +208,15 @@ void planning_apply_options(struct apply_options *opt, struct context *ctx,
 	opt->ctx = ctx;
 }
 
+void planning_print_errors(const struct context *ctx, const struct planning *pl)
+{
+	const struct plan *p = &pl->plan;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].op == PLAN_ERROR)
+			cli_error(ctx, "%s", p->v[i].text + strlen("error: "));
+}
+
 int planning_finish(const struct context *ctx, const struct planning *pl, const char *what)
 {
 	const struct plan *p = &pl->plan;
@@ -226,9 +235,7 @@ int planning_finish(const struct context *ctx, const struct planning *pl, const 
 		       failed || errors ? "finished with errors" : "complete", done, failed,
 		       skipped);
 	}
-	for (size_t i = 0; i < p->n; i++)
-		if (p->v[i].op == PLAN_ERROR)
-			cli_error(ctx, "%s", p->v[i].text + strlen("error: "));
+	planning_print_errors(ctx, pl);
 	if (failed || errors) {
 		cli_error(ctx, "%s",
 		          "run it again once the problems above are fixed: what is done "

@@ -37,7 +37,11 @@ int planning_confirm(const struct context *ctx, const char *question);
  * (VPCFLOW_TEST_PROPAGATION_MS shortens them for tests). */
 void planning_apply_options(struct apply_options *opt, struct context *ctx,
                             const struct planning *pl);
-/* Prints the outcome summary; returns the exit code of the run. */
+/* Prints the plan's errors on stderr, one line each, whatever the output
+ * format: the plan itself (on stdout) may be read by a program. */
+void planning_print_errors(const struct context *ctx, const struct planning *pl);
+/* Prints the outcome summary and the plan's errors; returns the exit code of
+ * the run. */
 int planning_finish(const struct context *ctx, const struct planning *pl, const char *verb);
 void planning_release(struct planning *pl);
 

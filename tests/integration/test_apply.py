@@ -289,6 +289,67 @@ class RoleTest(harness.EmulatorTestCase):
         self.assertEqual(stmt["Condition"]["StringEquals"]["aws:SourceAccount"], ACCOUNT)
         self.assertEqual(len(flow_logs(self.emu, self.REGION, [self.vpc])), 1)
 
+    def test_plan_json_errors_are_on_stderr_too(self):
+        self.make_role("json-for-ec2", "ec2.amazonaws.com")
+        proc = self.run_vpcflow("plan", self.spec("json-for-ec2"), "--output", "json",
+                                env=self.emu.env(region=self.REGION, home=self.home))
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        doc = json.loads(proc.stdout)
+        self.assertEqual([a["kind"] for a in doc["actions"] if a["op"] == "error"], ["blocked"])
+        self.assertEqual(proc.stderr, "vpcflow: plan: role json-for-ec2 does not trust "
+                         "vpc-flow-logs.amazonaws.com and was not created by vpcflow: add "
+                         "that service to its trust policy, or name another role in "
+                         "iamRole\n")
+
+    def hide_role_from_plan(self, name):
+        """A fault server rule that answers the plan's GetRole of role name
+        with NoSuchEntity, as if the role were made after the plan read."""
+        return {"match": {"action": "GetRole", "body_contains": "RoleName=" + name},
+                "status": 404, "body":
+                '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error>'
+                "<Type>Sender</Type><Code>NoSuchEntity</Code><Message>The role with name "
+                "%s cannot be found.</Message></Error><RequestId>r</RequestId>"
+                "</ErrorResponse>" % name}
+
+    def test_role_made_since_the_plan_by_someone_else_is_left_alone(self):
+        self.make_role("made-meanwhile", "ec2.amazonaws.com")
+        with Proxied(self, [self.hide_role_from_plan("made-meanwhile")]) as px:
+            proc = px.run("apply", self.spec("made-meanwhile"), "--yes", region=self.REGION)
+            requests = px.requests()
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assertIn("+ create IAM role made-meanwhile", proc.stdout)
+        self.assertIn("vpcflow: apply: create IAM role 'made-meanwhile': role made-meanwhile "
+                      "was created since the plan, not by vpcflow (it lacks the tag "
+                      "vpcflow:managed=true): left as it is; run plan again", proc.stderr)
+        self.assertIn("name another role in iamRole", proc.stderr)
+        # CreateRole found it, GetRole showed it is not vpcflow's: nothing else.
+        self.assertEqual([operation(r) for r in requests if is_change(r)], ["CreateRole"])
+        self.assertEqual([r["rule"] for r in operations(requests, "GetRole")], [0, "upstream"])
+        doc = self.emu.client("iam").get_role(RoleName="made-meanwhile")["Role"]
+        [stmt] = doc["AssumeRolePolicyDocument"]["Statement"]
+        self.assertEqual(stmt["Principal"], {"Service": "ec2.amazonaws.com"})
+        self.assertEqual(self.emu.client("iam").list_role_policies(
+            RoleName="made-meanwhile")["PolicyNames"], [])
+        self.assertEqual(flow_logs(self.emu, self.REGION, [self.vpc]), [])
+
+    def test_role_vpcflow_made_since_the_plan_gets_its_trust_policy(self):
+        """As when CreateRole's answer was lost and its resend found the role
+        its first send made: vpcflow's tag says it is vpcflow's."""
+        self.emu.client("iam").create_role(
+            RoleName="ours-meanwhile", Tags=[{"Key": "vpcflow:managed", "Value": "true"}],
+            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}))
+        with Proxied(self, [self.hide_role_from_plan("ours-meanwhile")]) as px:
+            proc = px.run("apply", self.spec("ours-meanwhile"), "--yes", region=self.REGION)
+            changes = [operation(r) for r in px.requests() if is_change(r)]
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertEqual(changes[:3], ["CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy"])
+        role = self.emu.client("iam").get_role(RoleName="ours-meanwhile")["Role"]
+        [stmt] = role["AssumeRolePolicyDocument"]["Statement"]
+        self.assertEqual(stmt["Principal"], {"Service": "vpc-flow-logs.amazonaws.com"})
+        self.assertEqual(len(flow_logs(self.emu, self.REGION, [self.vpc])), 1)
+
     def test_plan_csv(self):
         proc = self.run_vpcflow("plan", self.spec("csv-role"), "--output", "csv",
                                 env=self.emu.env(region=self.REGION, home=self.home))

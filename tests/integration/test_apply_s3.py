@@ -151,5 +151,92 @@ class S3Test(harness.EmulatorTestCase):
                          "arn:aws:s3:::%s/flows/%s/AWSLogs/%s/*" % (bucket, REGION, ACCOUNT))
 
 
+class UntaggedBucketTest(harness.EmulatorTestCase):
+    """s3:PutBucketTagging denied: the bucket is made but cannot carry
+    vpcflow's tag, and a later plan cannot tell it from a bucket of someone
+    else's. The failure says so and how to go on; each way it names ends with
+    the bucket set up, tagged and deleted by destroy --destinations."""
+
+    def setUp(self):
+        super().setUp()
+        self.iam = self.emu.client("iam")
+        self.vpc = self.emu.client("ec2", REGION).create_vpc(
+            CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        self.user = "no-tagging-%s" % self.id().rsplit("_", 1)[-1]
+        self.iam.create_user(UserName=self.user)
+        self.allow_tagging(False)
+        key = self.iam.create_access_key(UserName=self.user)["AccessKey"]
+        self.keys = {"AWS_ACCESS_KEY_ID": key["AccessKeyId"],
+                     "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
+
+    def allow_tagging(self, allowed):
+        statements = [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+        if not allowed:
+            statements.append({"Effect": "Deny", "Action": "s3:PutBucketTagging",
+                               "Resource": "*"})
+        self.iam.put_user_policy(UserName=self.user, PolicyName="all", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": statements}))
+
+    def run_as_user(self, *args):
+        env = self.emu.env(region=REGION, home=self.home)
+        env.update(self.keys)
+        return self.run_vpcflow(*args, env=env)
+
+    def tags(self, bucket):
+        try:
+            return {t["Key"]: t["Value"] for t in
+                    self.emu.client("s3").get_bucket_tagging(Bucket=bucket)["TagSet"]}
+        except self.emu.client("s3").exceptions.ClientError as e:
+            self.assertEqual(e.response["Error"]["Code"], "NoSuchTagSet")
+            return {}
+
+    def apply_denied(self, bucket):
+        """The apply whose tagging is denied; returns the spec."""
+        spec = write_spec(self.home, {"flowLogConfig": {
+            "resourceType": "VPC", "resourceIds": [self.vpc], "destination": "S3",
+            "bucket": bucket, "tags": {"team": "network"}}})
+        proc = self.run_as_user("apply", spec, "--yes")
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assertIn("vpcflow: apply: create bucket '%s' (region %s): bucket %s was created "
+                      "but it could not be tagged (it needs s3:PutBucketTagging): "
+                      "PutBucketTagging: AccessDenied" % (bucket, REGION, bucket), proc.stderr)
+        self.assertIn("without the tag vpcflow:managed=true a later apply takes it for a "
+                      "bucket vpcflow did not make, and destroy --destinations keeps it: once "
+                      "s3:PutBucketTagging is allowed, delete the empty bucket (aws s3api "
+                      "delete-bucket --bucket %s) and run apply again, which makes it afresh, "
+                      "or tag it yourself (aws s3api put-bucket-tagging --bucket %s --tagging "
+                      "'TagSet=[{Key=vpcflow:managed,Value=true}]') and run apply again"
+                      % (bucket, bucket), proc.stderr)
+        self.emu.client("s3").head_bucket(Bucket=bucket)
+        self.assertEqual(self.tags(bucket), {})
+        self.assertEqual(flow_logs(self.emu, REGION, [self.vpc]), [])
+        self.allow_tagging(True)
+        return spec
+
+    def finish(self, spec, bucket, want_tags):
+        proc = self.run_as_user("apply", spec, "--yes")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertEqual(self.tags(bucket), want_tags)
+        [fl] = flow_logs(self.emu, REGION, [self.vpc])
+        self.assertEqual(fl["LogDestination"], "arn:aws:s3:::" + bucket)
+        proc = self.run_as_user("destroy", spec, "--yes", "--destinations")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertNotIn(bucket, [b["Name"] for b in
+                                  self.emu.client("s3").list_buckets()["Buckets"]])
+
+    def test_deleted_and_made_again(self):
+        bucket = "vpcflow-untagged-deleted"
+        spec = self.apply_denied(bucket)
+        self.emu.client("s3").delete_bucket(Bucket=bucket)
+        self.finish(spec, bucket, {"vpcflow:managed": "true", "team": "network"})
+
+    def test_tagged_by_hand(self):
+        bucket = "vpcflow-untagged-tagged"
+        spec = self.apply_denied(bucket)
+        self.emu.client("s3").put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [
+            {"Key": "vpcflow:managed", "Value": "true"}]})
+        self.finish(spec, bucket, {"vpcflow:managed": "true"})
+
+
 if __name__ == "__main__":
     unittest.main()

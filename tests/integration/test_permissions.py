@@ -318,8 +318,9 @@ class PermissionsCase(harness.EmulatorTestCase):
                 return ("the emulator now enforces %s: take it out of NOT_ENFORCED_BY_EMULATOR"
                         "\n%s" % (m["action"], said))
             return None
-        # plan --output json says its errors in the JSON only.
-        said_all = p.stderr + p.stdout if run.argv[0] == "plan" else p.stderr
+        # Every command says its errors on stderr (plan --output json also in
+        # the JSON).
+        said_all = p.stderr
         ops = [op for op in m["operations"] if op in said_all]
         if m.get("optional"):
             if p.returncode != run.rc:
