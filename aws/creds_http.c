@@ -63,12 +63,53 @@ static void wipe_response(struct http_response *resp)
 	http_response_release(resp);
 }
 
-/* ---- ECS container credentials ---- */
+/* Reads the credentials document both endpoints answer with: AccessKeyId,
+ * SecretAccessKey, Token, Expiration and, from instance metadata, a Code that
+ * must be "Success" when present. what names the source in messages; every
+ * failure is ERR_CREDENTIALS. */
+static int parse_creds(struct creds *out, const struct http_response *resp, int optional_token,
+                       const char *source, const char *what, struct aws_error *err)
+{
+	json_t *doc = json_loadb(resp->body.data, resp->body.len, 0, NULL);
+	const char *code = json_string_value(json_object_get(doc, "Code"));
+	int rc;
 
-struct container {
+	if (code && strcmp(code, "Success") != 0)
+		rc = error_set(err, ERR_CREDENTIALS, "%s: Code %s", what, code);
+	else if ((rc = creds_from_json(out, doc, "Token", optional_token, source, what, err)) < 0)
+		err->code = rc = ERR_CREDENTIALS;
+	json_decref(doc);
+	return rc;
+}
+
+/* What each link keeps: the context, a transport of its own with short
+ * timeouts, and (instance metadata) whether credentials came from it once, so
+ * that later failures are errors rather than "no instance metadata here". */
+struct link {
 	const struct creds_context *ctx;
 	struct http *own_http;
+	int worked;
 };
+
+static void link_destroy(struct creds_provider *self)
+{
+	struct link *l = self->data;
+
+	http_free(l->own_http);
+	free(l);
+}
+
+static struct creds_provider *link_new(const struct creds_context *ctx,
+                                       int (*fetch)(struct creds_provider *self, struct creds *out,
+                                                    struct aws_error *err))
+{
+	struct link *l = xcalloc(1, sizeof(*l));
+
+	l->ctx = ctx;
+	return creds_provider_new(fetch, link_destroy, l, ctx->clock);
+}
+
+/* ---- ECS container credentials ---- */
 
 /* Whether the host of an http:// full URI is one the SDKs allow: a loopback
  * address or the ECS and EKS agents' link-local addresses. */
@@ -157,14 +198,13 @@ static int container_auth(struct buf *out, const struct creds_context *ctx, stru
 
 static int container_fetch(struct creds_provider *self, struct creds *out, struct aws_error *err)
 {
-	struct container *c = self->data;
+	struct link *c = self->data;
 	const struct creds_context *ctx = c->ctx;
 	const char *rel = env_get(ctx->env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *full = env_get(ctx->env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
 	struct http_response resp;
 	struct buf url = BUF_INIT, auth = BUF_INIT;
 	struct http *http;
-	json_t *doc = NULL;
 	int rc;
 
 	http_response_init(&resp);
@@ -200,12 +240,8 @@ static int container_fetch(struct creds_provider *self, struct creds *out, struc
 		                   : "");
 		goto out;
 	}
-	doc = json_loadb(resp.body.data, resp.body.len, 0, NULL);
-	rc = creds_from_json(out, doc, "Token", 1, "container", "container credentials", err);
-	if (rc < 0)
-		err->code = rc = ERR_CREDENTIALS;
+	rc = parse_creds(out, &resp, 1, "container", "container credentials", err);
 out:
-	json_decref(doc);
 	wipe_response(&resp);
 	OPENSSL_cleanse(auth.data, auth.len);
 	buf_release(&auth);
@@ -213,31 +249,12 @@ out:
 	return rc;
 }
 
-static void container_destroy(struct creds_provider *self)
-{
-	struct container *c = self->data;
-
-	http_free(c->own_http);
-	free(c);
-}
-
 struct creds_provider *creds_container_new(const struct creds_context *ctx)
 {
-	struct container *c = xcalloc(1, sizeof(*c));
-
-	c->ctx = ctx;
-	return creds_provider_new(container_fetch, container_destroy, c, ctx->clock);
+	return link_new(ctx, container_fetch);
 }
 
 /* ---- EC2 instance metadata (IMDSv2) ---- */
-
-/* worked: credentials came from here once, so that later failures are errors
- * rather than "no instance metadata here". */
-struct imds {
-	const struct creds_context *ctx;
-	struct http *own_http;
-	int worked;
-};
 
 static int env_true(const struct creds_context *ctx, const char *name)
 {
@@ -247,9 +264,9 @@ static int env_true(const struct creds_context *ctx, const char *name)
 }
 
 /* "Not here" before the first success, an error after it. */
-static int imds_absent(const struct imds *m, struct aws_error *err, const char *fmt, ...)
+static int imds_absent(const struct link *m, struct aws_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static int imds_absent(const struct imds *m, struct aws_error *err, const char *fmt, ...)
+static int imds_absent(const struct link *m, struct aws_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -272,15 +289,32 @@ static void imds_base(struct buf *out, const struct creds_context *ctx)
 		buf_truncate(out, out->len - 1);
 }
 
+/* GETs a metadata URL: 0 for a 200 answer, else -1 with why saying what went
+ * wrong ("HTTP 404", or the transport's message). */
+static int imds_get(struct http_response *resp, struct http *http, const struct creds_context *ctx,
+                    const char *url, const char *tok_name, const char *token, char *why,
+                    size_t why_size, struct aws_error *err)
+{
+	int rc = fetch_url(resp, http, ctx, "GET", url, IMDS_ATTEMPTS, err, tok_name, token, NULL);
+
+	if (rc == 0 && resp->status == 200)
+		return 0;
+	if (rc < 0)
+		snprintf(why, why_size, "%s", err->message);
+	else
+		snprintf(why, why_size, "HTTP %ld", resp->status);
+	return -1;
+}
+
 static int imds_fetch(struct creds_provider *self, struct creds *out, struct aws_error *err)
 {
-	struct imds *m = self->data;
+	struct link *m = self->data;
 	const struct creds_context *ctx = m->ctx;
 	struct http_response resp;
-	struct buf base = BUF_INIT, url = BUF_INIT, token = BUF_INIT, role = BUF_INIT;
+	struct buf base = BUF_INIT, url = BUF_INIT, token = BUF_INIT, role = BUF_INIT,
+	           what = BUF_INIT;
 	struct http *http;
-	json_t *doc = NULL;
-	const char *code, *tok_name;
+	const char *tok_name;
 	char why[512];
 	size_t n;
 	int rc;
@@ -323,13 +357,7 @@ static int imds_fetch(struct creds_provider *self, struct creds *out, struct aws
 
 	buf_reset(&url);
 	buf_addf(&url, "%s/latest/meta-data/iam/security-credentials/", base.data);
-	rc = fetch_url(&resp, http, ctx, "GET", url.data, IMDS_ATTEMPTS, err, tok_name, token.data,
-	               NULL);
-	if (rc < 0 || resp.status != 200) {
-		if (rc < 0)
-			snprintf(why, sizeof(why), "%s", err->message);
-		else
-			snprintf(why, sizeof(why), "HTTP %ld", resp.status);
+	if (imds_get(&resp, http, ctx, url.data, tok_name, token.data, why, sizeof(why), err) < 0) {
 		rc = imds_absent(m, err, "instance metadata at %s has no IAM role (%s)", base.data,
 		                 why);
 		goto out;
@@ -344,54 +372,26 @@ static int imds_fetch(struct creds_provider *self, struct creds *out, struct aws
 	}
 
 	buf_addstr(&url, role.data);
-	rc = fetch_url(&resp, http, ctx, "GET", url.data, IMDS_ATTEMPTS, err, tok_name, token.data,
-	               NULL);
-	if (rc < 0 || resp.status != 200) {
-		if (rc < 0)
-			snprintf(why, sizeof(why), "%s", err->message);
-		else
-			snprintf(why, sizeof(why), "HTTP %ld", resp.status);
-		rc = error_set(err, ERR_CREDENTIALS,
-		               "instance metadata credentials of role '%s': %s", role.data, why);
+	buf_addf(&what, "instance metadata credentials of role '%s'", role.data);
+	if (imds_get(&resp, http, ctx, url.data, tok_name, token.data, why, sizeof(why), err) < 0) {
+		rc = error_set(err, ERR_CREDENTIALS, "%s: %s", what.data, why);
 		goto out;
 	}
-	doc = json_loadb(resp.body.data, resp.body.len, 0, NULL);
-	code = json_string_value(json_object_get(doc, "Code"));
-	if (code && strcmp(code, "Success") != 0) {
-		rc = error_set(err, ERR_CREDENTIALS,
-		               "instance metadata credentials of role '%s': Code %s", role.data,
-		               code);
-		goto out;
-	}
-	rc = creds_from_json(out, doc, "Token", 0, "imds", "instance metadata credentials", err);
-	if (rc < 0) {
-		err->code = rc = ERR_CREDENTIALS;
-		goto out;
-	}
-	m->worked = 1;
+	rc = parse_creds(out, &resp, 0, "imds", what.data, err);
+	if (rc == 0)
+		m->worked = 1;
 out:
-	json_decref(doc);
 	wipe_response(&resp);
 	OPENSSL_cleanse(token.data, token.len);
 	buf_release(&token);
 	buf_release(&role);
+	buf_release(&what);
 	buf_release(&url);
 	buf_release(&base);
 	return rc;
 }
 
-static void imds_destroy(struct creds_provider *self)
-{
-	struct imds *m = self->data;
-
-	http_free(m->own_http);
-	free(m);
-}
-
 struct creds_provider *creds_imds_new(const struct creds_context *ctx)
 {
-	struct imds *m = xcalloc(1, sizeof(*m));
-
-	m->ctx = ctx;
-	return creds_provider_new(imds_fetch, imds_destroy, m, ctx->clock);
+	return link_new(ctx, imds_fetch);
 }

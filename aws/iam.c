@@ -5,40 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/buf.h"
 #include "aws/client.h"
 #include "aws/error.h"
 #include "aws/query.h"
+#include "aws/url.h"
 #include "aws/xalloc.h"
 #include "aws/xml.h"
-
-static int hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-char *iam_url_decode(const char *s)
-{
-	struct buf b = BUF_INIT;
-
-	for (; *s; s++) {
-		int hi, lo;
-
-		if (*s == '%' && (hi = hexval(s[1])) >= 0 && (lo = hexval(s[2])) >= 0) {
-			buf_addch(&b, hi * 16 + lo);
-			s += 2;
-		} else {
-			buf_addch(&b, *s);
-		}
-	}
-	return buf_detach(&b, NULL);
-}
 
 void iam_role_release(struct iam_role *r)
 {
@@ -73,10 +45,8 @@ int iam_parse_role(struct iam_role *out, xmlDocPtr doc, const char *action, stru
 	out->path = xml_child_text(role, "Path");
 	out->description = xml_child_text(role, "Description");
 	out->create_date = xml_child_text(role, "CreateDate");
-	if ((text = xml_child_text(role, "AssumeRolePolicyDocument"))) {
-		out->assume_role_policy_document = iam_url_decode(text);
-		free(text);
-	}
+	if ((text = xml_child_text(role, "AssumeRolePolicyDocument")))
+		out->assume_role_policy_document = url_decode(text, URL_PLUS_KEEP);
 	if ((text = xml_child_text(role, "MaxSessionDuration"))) {
 		out->max_session_duration = atoi(text);
 		free(text);
@@ -110,8 +80,7 @@ int iam_parse_role_policy(char **out, xmlDocPtr doc, struct aws_error *err)
 		error_set_operation(err, "GetRolePolicy");
 		return ERR_PARSE;
 	}
-	*out = iam_url_decode(text);
-	free(text);
+	*out = url_decode(text, URL_PLUS_KEEP);
 	return 0;
 }
 

@@ -44,8 +44,6 @@ void iam_role_release(struct iam_role *r);
 int iam_parse_role(struct iam_role *out, xmlDocPtr doc, const char *action, struct aws_error *err);
 /* Parses a GetRolePolicy answer into the decoded policy document (owned). */
 int iam_parse_role_policy(char **out, xmlDocPtr doc, struct aws_error *err);
-/* Decodes %XX escapes (IAM's policy encoding; '+' stays as it is). Owned. */
-char *iam_url_decode(const char *s);
 
 /* The role called role_name; ERR_NOT_FOUND when there is none. */
 int iam_get_role(struct iam_role *out, struct client *c, const char *region, const char *role_name,

@@ -87,3 +87,36 @@ out:
 	free(body);
 	return rc;
 }
+
+int jsonrpc_paginate(struct client *c, enum service svc, const char *region,
+                     const char *target_prefix, const char *operation, json_t *request,
+                     const char *token_key, jsonrpc_page_fn on_page, void *ctx,
+                     struct aws_error *err)
+{
+	json_t *answer = NULL;
+	char *token = NULL, *next = NULL;
+	int rc;
+
+	for (;;) {
+		rc = jsonrpc_call(c, svc, region, target_prefix, operation, request, &answer, err);
+		if (rc == 0)
+			rc = on_page(ctx, answer, &next, err);
+		json_decref(answer);
+		answer = NULL;
+		if (rc || !next)
+			break;
+		if (token && strcmp(token, next) == 0) {
+			error_set(err, ERR_PARSE, "the same %s came back twice", token_key);
+			error_set_operation(err, operation);
+			rc = ERR_PARSE;
+			break;
+		}
+		free(token);
+		token = next;
+		next = NULL;
+		json_object_set_new(request, token_key, json_string(token));
+	}
+	free(token);
+	free(next);
+	return rc;
+}

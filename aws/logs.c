@@ -207,54 +207,28 @@ static int lacks_list(json_t *answer, const char *key, const char *operation, st
 	return ERR_PARSE;
 }
 
-/* Whether a new page token is the one just sent: a server loop. */
-static int token_repeats(const char *sent, const char *got, const char *operation,
-                         struct aws_error *err)
+/* Pages through DescribeLogGroups for logs_describe_log_groups. */
+static int group_page(void *ctx, json_t *answer, char **next_token, struct aws_error *err)
 {
-	if (!sent || !got || strcmp(sent, got) != 0)
-		return 0;
-	return bad_answer(err, operation, "the same nextToken came back twice");
+	int rc = lacks_list(answer, "logGroups", "DescribeLogGroups", err);
+
+	return rc ? rc : logs_parse_log_groups(ctx, answer, next_token, err);
 }
 
 int logs_describe_log_groups(struct logs_group_list *out, struct client *c, const char *region,
                              const char *prefix, struct aws_error *err)
 {
-	json_t *req = NULL, *answer = NULL;
-	char *token = NULL, *next = NULL;
+	json_t *req = json_pack("{s:i}", "limit", GROUPS_PAGE);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	for (;;) {
-		req = json_pack("{s:i}", "limit", GROUPS_PAGE);
-		if (prefix)
-			json_object_set_new(req, "logGroupNamePrefix", json_string(prefix));
-		if (token)
-			json_object_set_new(req, "nextToken", json_string(token));
-		rc = jsonrpc_call(c, SVC_LOGS, region, LOGS_TARGET_PREFIX, "DescribeLogGroups", req,
-		                  &answer, err);
-		if (rc)
-			goto out;
-		rc = lacks_list(answer, "logGroups", "DescribeLogGroups", err);
-		if (rc == 0)
-			rc = logs_parse_log_groups(out, answer, &next, err);
-		if (rc || !next)
-			goto out;
-		if ((rc = token_repeats(token, next, "DescribeLogGroups", err)))
-			goto out;
-		json_decref(req);
-		json_decref(answer);
-		req = answer = NULL;
-		free(token);
-		token = next;
-		next = NULL;
-	}
-out:
+	if (prefix)
+		json_object_set_new(req, "logGroupNamePrefix", json_string(prefix));
+	rc = jsonrpc_paginate(c, SVC_LOGS, region, LOGS_TARGET_PREFIX, "DescribeLogGroups", req,
+	                      "nextToken", group_page, out, err);
 	if (rc)
 		logs_group_list_release(out);
 	json_decref(req);
-	json_decref(answer);
-	free(token);
-	free(next);
 	return rc;
 }
 
@@ -314,12 +288,14 @@ int logs_delete_log_group(struct client *c, const char *region, const char *name
 	                 err);
 }
 
-/* Counts delivered events for logs_filter_events and stops at the limit. */
+/* Counts delivered events for logs_filter_events and stops at the limit. req
+ * is the FilterLogEvents request, whose limit shrinks as the total nears. */
 struct limit_ctx {
 	int (*on_event)(void *ctx, const struct logs_event *ev);
 	void *ctx;
 	long limit; /* 0: none */
 	long delivered;
+	json_t *req;
 };
 
 /* The callback logs_filter_events() hands the parser: counts, then calls the
@@ -335,8 +311,29 @@ static int limited_event(void *ctx, const struct logs_event *ev)
 	return rc;
 }
 
-/* The FilterLogEvents request for the next page. */
-static json_t *filter_request(const struct logs_filter *f, long page, const char *token)
+/* The most events the next page may hold: a page, or what is left of the limit. */
+static long page_size(const struct limit_ctx *l)
+{
+	if (l->limit && l->limit - l->delivered < EVENTS_PAGE)
+		return l->limit - l->delivered;
+	return EVENTS_PAGE;
+}
+
+/* Pages through FilterLogEvents for logs_filter_events. */
+static int event_page(void *ctx, json_t *answer, char **next_token, struct aws_error *err)
+{
+	struct limit_ctx *l = ctx;
+	int rc = lacks_list(answer, "events", "FilterLogEvents", err);
+
+	if (rc == 0)
+		rc = logs_parse_events(answer, limited_event, l, next_token, err);
+	if (rc == 0)
+		json_object_set_new(l->req, "limit", json_integer(page_size(l)));
+	return rc;
+}
+
+/* The FilterLogEvents request for the first page. */
+static json_t *filter_request(const struct logs_filter *f, long page)
 {
 	json_t *req =
 	    json_pack("{s:s, s:I}", "logGroupName", f->log_group_name, "limit", (json_int_t)page);
@@ -354,8 +351,6 @@ static json_t *filter_request(const struct logs_filter *f, long page, const char
 		json_object_set_new(req, "endTime", json_integer(f->end_time));
 	if (f->filter_pattern)
 		json_object_set_new(req, "filterPattern", json_string(f->filter_pattern));
-	if (token)
-		json_object_set_new(req, "nextToken", json_string(token));
 	return req;
 }
 
@@ -363,39 +358,12 @@ int logs_filter_events(struct client *c, const char *region, const struct logs_f
                        int (*on_event)(void *ctx, const struct logs_event *ev), void *ctx,
                        struct aws_error *err)
 {
-	struct limit_ctx lim = {on_event, ctx, f->limit > 0 ? f->limit : 0, 0};
-	json_t *req = NULL, *answer = NULL;
-	char *token = NULL, *next = NULL;
-	long page;
+	struct limit_ctx lim = {on_event, ctx, f->limit > 0 ? f->limit : 0, 0, NULL};
 	int rc;
 
-	for (;;) {
-		page = EVENTS_PAGE;
-		if (lim.limit && lim.limit - lim.delivered < page)
-			page = lim.limit - lim.delivered;
-		req = filter_request(f, page, token);
-		rc = jsonrpc_call(c, SVC_LOGS, region, LOGS_TARGET_PREFIX, "FilterLogEvents", req,
-		                  &answer, err);
-		if (rc)
-			goto out;
-		rc = lacks_list(answer, "events", "FilterLogEvents", err);
-		if (rc == 0)
-			rc = logs_parse_events(answer, limited_event, &lim, &next, err);
-		if (rc || !next)
-			goto out;
-		if ((rc = token_repeats(token, next, "FilterLogEvents", err)))
-			goto out;
-		json_decref(req);
-		json_decref(answer);
-		req = answer = NULL;
-		free(token);
-		token = next;
-		next = NULL;
-	}
-out:
-	json_decref(req);
-	json_decref(answer);
-	free(token);
-	free(next);
+	lim.req = filter_request(f, page_size(&lim));
+	rc = jsonrpc_paginate(c, SVC_LOGS, region, LOGS_TARGET_PREFIX, "FilterLogEvents", lim.req,
+	                      "nextToken", event_page, &lim, err);
+	json_decref(lim.req);
 	return rc > 0 ? 0 : rc;
 }

@@ -72,42 +72,23 @@ int org_parse_accounts(struct org_account_list *out, json_t *answer, char **next
 	return 0;
 }
 
+/* Pages through ListAccounts for org_list_accounts. */
+static int account_page(void *ctx, json_t *answer, char **next_token, struct aws_error *err)
+{
+	return org_parse_accounts(ctx, answer, next_token, err);
+}
+
 int org_list_accounts(struct org_account_list *out, struct client *c, const char *region,
                       struct aws_error *err)
 {
-	json_t *req = NULL, *answer = NULL;
-	char *token = NULL, *next = NULL;
+	json_t *req = json_pack("{s:i}", "MaxResults", ACCOUNTS_PAGE);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	for (;;) {
-		req = json_pack("{s:i}", "MaxResults", ACCOUNTS_PAGE);
-		if (token)
-			json_object_set_new(req, "NextToken", json_string(token));
-		rc = jsonrpc_call(c, SVC_ORGANIZATIONS, region, ORG_TARGET_PREFIX, "ListAccounts",
-		                  req, &answer, err);
-		if (rc)
-			goto out;
-		rc = org_parse_accounts(out, answer, &next, err);
-		if (rc || !next)
-			goto out;
-		if (token && strcmp(token, next) == 0) {
-			rc = bad_answer(err, "the same NextToken came back twice");
-			goto out;
-		}
-		json_decref(req);
-		json_decref(answer);
-		req = answer = NULL;
-		free(token);
-		token = next;
-		next = NULL;
-	}
-out:
+	rc = jsonrpc_paginate(c, SVC_ORGANIZATIONS, region, ORG_TARGET_PREFIX, "ListAccounts", req,
+	                      "NextToken", account_page, out, err);
 	if (rc)
 		org_account_list_release(out);
 	json_decref(req);
-	json_decref(answer);
-	free(token);
-	free(next);
 	return rc;
 }

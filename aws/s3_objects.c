@@ -10,6 +10,7 @@
 
 #include "aws/error.h"
 #include "aws/http.h"
+#include "aws/url.h"
 #include "aws/xalloc.h"
 #include "aws/xml.h"
 
@@ -28,43 +29,13 @@ void s3_object_list_release(struct s3_object_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* Decodes S3's encoding-type=url form ('+' is a space), in place. */
-static void url_decode_inplace(char *s)
-{
-	char *w = s;
-	int hi, lo;
-
-	for (; *s; s++) {
-		if (*s == '+') {
-			*w++ = ' ';
-		} else if (*s == '%' && (hi = hexval(s[1])) >= 0 && (lo = hexval(s[2])) >= 0) {
-			*w++ = (char)(hi * 16 + lo);
-			s += 2;
-		} else {
-			*w++ = *s;
-		}
-	}
-	*w = '\0';
-}
-
 /* The text of child name, URL-decoded when decode; owned or NULL. */
 static char *child_key(xmlNodePtr node, const char *name, int decode)
 {
 	char *s = xml_child_text(node, name);
 
 	if (s && decode)
-		url_decode_inplace(s);
+		url_decode(s, URL_PLUS_SPACE);
 	return s;
 }
 

@@ -9,7 +9,6 @@
 #include "aws/creds.h"
 #include "aws/ec2.h"
 #include "aws/error.h"
-#include "aws/http.h"
 #include "aws/org.h"
 #include "aws/strlist.h"
 #include "aws/sts.h"
@@ -54,8 +53,6 @@ struct target {
 /* Everything one run of the command holds; released by run_release. */
 struct run {
 	struct context *ctx;
-	struct http *http;
-	struct client *client; /* the caller's, on http */
 	struct audit_options opt;
 	enum audit_severity fail_on;
 	const char *regions_arg; /* NULL or "all": every enabled region */
@@ -160,48 +157,6 @@ static int parse_options(struct run *r, const struct args *args)
 	return 0;
 }
 
-/* A transport with room for every read in flight, and the caller's client. */
-static int open_client(struct run *r)
-{
-	struct context *ctx = r->ctx;
-	struct http_options hopt = {0};
-	struct client_options copt = {0};
-	struct aws_error err;
-
-	error_clear(&err);
-	http_options_from_env(&hopt, ctx->env);
-	hopt.pool_size = AUDIT_CONNECTIONS;
-	hopt.debug = ctx->debug ? stderr : NULL;
-	r->http = http_new(&hopt, &err);
-	if (!r->http) {
-		cli_aws_error(ctx, NULL, &err);
-		return -1;
-	}
-	copt.http = r->http;
-	copt.creds = ctx->creds;
-	copt.env = ctx->env;
-	copt.clock = ctx->clock;
-	copt.endpoint_url = ctx->endpoint_url;
-	copt.max_attempts = ctx->max_attempts;
-	copt.debug = hopt.debug;
-	r->client = client_new(&copt);
-	return 0;
-}
-
-static struct client *client_with(struct run *r, struct creds_provider *creds)
-{
-	struct client_options copt = {0};
-
-	copt.http = r->http;
-	copt.creds = creds;
-	copt.env = r->ctx->env;
-	copt.clock = r->ctx->clock;
-	copt.endpoint_url = r->ctx->endpoint_url;
-	copt.max_attempts = r->ctx->max_attempts;
-	copt.debug = r->ctx->debug ? stderr : NULL;
-	return client_new(&copt);
-}
-
 /* The partition of the caller ("aws", "aws-cn", ...), from its ARN. */
 static void partition_of(char *out, size_t size, const char *arn)
 {
@@ -240,7 +195,7 @@ static void prepare_target(void *arg, size_t i)
 		arn = xasprintf("arn:%s:iam::%s:role/%s", partition, t->account_id, r->org_role);
 		req.role_arn = arn;
 		req.role_session_name = "vpcflow-audit";
-		if (sts_assume_role(&creds, r->client, r->ctx->region, &req, &err) < 0) {
+		if (sts_assume_role(&creds, r->ctx->client, r->ctx->region, &req, &err) < 0) {
 			buf_addf(&msg, "cannot assume role %s in account %s: ", arn, t->account_id);
 			error_format(&err, &msg);
 			buf_addstr(&msg, " (check that the role exists and trusts this account, "
@@ -249,7 +204,7 @@ static void prepare_target(void *arg, size_t i)
 		} else {
 			t->creds = creds_static_new(creds.access_key_id, creds.secret_access_key,
 			                            creds.session_token);
-			t->client = client_with(r, t->creds);
+			t->client = cli_client_new(r->ctx, t->creds);
 		}
 		creds_release(&creds);
 		free(arn);
@@ -274,7 +229,7 @@ static void add_target(struct run *r, const char *account, int own)
 	t->account_id = account ? xstrdup(account) : NULL;
 	t->own = own;
 	if (own)
-		t->client = r->client;
+		t->client = r->ctx->client;
 }
 
 /* --org: the accounts to audit, from ListAccounts; -1 when it cannot be read. */
@@ -327,10 +282,11 @@ static void first_reads(void *arg, size_t i)
 
 	if (i == 0) {
 		error_clear(&r->me_err);
-		r->me_rc = sts_get_caller_identity(&r->me, r->client, r->ctx->region, &r->me_err);
+		r->me_rc =
+		    sts_get_caller_identity(&r->me, r->ctx->client, r->ctx->region, &r->me_err);
 	} else {
 		error_clear(&r->org_err);
-		r->org_rc = org_list_accounts(&r->org_accounts, r->client, NULL, &r->org_err);
+		r->org_rc = org_list_accounts(&r->org_accounts, r->ctx->client, NULL, &r->org_err);
 	}
 }
 
@@ -532,8 +488,6 @@ static void run_release(struct run *r)
 		sts_identity_release(&r->me);
 	strlist_release(&r->regions);
 	strlist_release(&r->only_accounts);
-	client_free(r->client);
-	http_free(r->http);
 }
 
 static int run_audit(struct context *ctx, const struct args *args)
@@ -545,8 +499,6 @@ static int run_audit(struct context *ctx, const struct args *args)
 	if (parse_options(&r, args) < 0)
 		goto out;
 	rc = EXIT_FAILURE_AWS;
-	if (open_client(&r) < 0)
-		goto out;
 	if (r.org) {
 		parallel_run(2, 2, first_reads, NULL, &r);
 		if (r.me_rc < 0) {
@@ -602,5 +554,6 @@ const struct command cmd_audit = {
              "[--emit-spec FILE]",
     .options = audit_options,
     .needs = NEEDS_AWS,
+    .connections = AUDIT_CONNECTIONS,
     .run = run_audit,
 };

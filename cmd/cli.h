@@ -78,6 +78,9 @@ struct command {
 	const char *usage; /* after "vpcflow NAME " */
 	const struct option_spec *options;
 	unsigned needs; /* NEEDS_* */
+	/* With NEEDS_AWS: the HTTP connections kept open, for a command whose
+	 * calls run in parallel; 0: the transport's default (8). */
+	int connections;
 	int (*run)(struct context *ctx, const struct args *args);
 };
 
@@ -115,6 +118,12 @@ void cli_aws_error(const struct context *ctx, const char *what, const struct aws
  * usage error). */
 struct strlist;
 int cli_regions(struct strlist *out, struct context *ctx, const char *regions_arg);
+
+struct creds_provider;
+/* A client on ctx->http with the global options (--endpoint-url,
+ * --max-attempts, --debug) that signs with creds (borrowed); owned by the
+ * caller. For NEEDS_AWS commands that act with other credentials too. */
+struct client *cli_client_new(const struct context *ctx, struct creds_provider *creds);
 
 /* Parses a positive integer option value; -1 with a message on error. */
 int cli_parse_uint(const struct context *ctx, const char *option, const char *value, long min,

@@ -125,13 +125,27 @@ static int apply_globals(struct context *ctx, const struct args *args)
 	return 0;
 }
 
-/* Builds config, credentials, HTTP and client for a command that talks to AWS. */
+struct client *cli_client_new(const struct context *ctx, struct creds_provider *creds)
+{
+	struct client_options copt = {0};
+
+	copt.http = ctx->http;
+	copt.creds = creds;
+	copt.env = ctx->env;
+	copt.clock = ctx->clock;
+	copt.endpoint_url = ctx->endpoint_url;
+	copt.max_attempts = ctx->max_attempts;
+	copt.debug = ctx->debug ? stderr : NULL;
+	return client_new(&copt);
+}
+
+/* Builds config, credentials, HTTP (with the connections the command asks
+ * for) and client for a command that talks to AWS. */
 static int setup_aws(struct context *ctx)
 {
 	struct aws_error err;
 	struct http_options hopt = {0};
 	struct creds_context cctx = {0};
-	struct client_options copt = {0};
 
 	error_clear(&err);
 	if (config_load(&ctx->config, ctx->env, &err) < 0) {
@@ -143,6 +157,7 @@ static int setup_aws(struct context *ctx)
 	ctx->region = config_region(ctx->config, ctx->env, ctx->profile, ctx->region_flag);
 
 	http_options_from_env(&hopt, ctx->env);
+	hopt.pool_size = ctx->cmd->connections;
 	hopt.debug = ctx->debug ? stderr : NULL;
 	ctx->http = http_new(&hopt, &err);
 	if (!ctx->http) {
@@ -164,14 +179,7 @@ static int setup_aws(struct context *ctx)
 		return err.code == ERR_CONFIG ? EXIT_USAGE : EXIT_FAILURE_AWS;
 	}
 
-	copt.http = ctx->http;
-	copt.creds = ctx->creds;
-	copt.env = ctx->env;
-	copt.clock = ctx->clock;
-	copt.endpoint_url = ctx->endpoint_url;
-	copt.max_attempts = ctx->max_attempts;
-	copt.debug = hopt.debug;
-	ctx->client = client_new(&copt);
+	ctx->client = cli_client_new(ctx, ctx->creds);
 	return EXIT_OK;
 }
 

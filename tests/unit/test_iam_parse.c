@@ -127,14 +127,6 @@ static void test_malformed_roles(void **state)
 	xmlFreeDoc(empty);
 }
 
-static void test_url_decode(void **state)
-{
-	char *s = iam_url_decode("%7B%22a%22%3A%20%22b+c%25%22%7D%zz%4");
-
-	assert_string_equal(s, "{\"a\": \"b+c%\"}%zz%4");
-	free(s);
-}
-
 static void test_caller_identity(void **state)
 {
 	struct sts_identity id;
@@ -217,7 +209,6 @@ int main(void)
 	    cmocka_unit_test(test_create_role_answer),
 	    cmocka_unit_test(test_role_policy_keeps_plus),
 	    cmocka_unit_test(test_malformed_roles),
-	    cmocka_unit_test(test_url_decode),
 	    cmocka_unit_test(test_caller_identity),
 	    cmocka_unit_test(test_assume_role_credentials),
 	    cmocka_unit_test(test_bad_credentials),
