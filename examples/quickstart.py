@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """The quick start's story, against a local emulator: what has flow logs, and
-what does not. Run through examples/quickstart.sh, which builds vpcflow first."""
+what does not. Run through examples/quickstart.sh, which builds vpcflow first.
 
+Usage: examples/quickstart.py [VPCFLOW [STATE.json]]; with STATE.json, what the
+emulator holds at the end is written there (read with boto3, for the tests)."""
+
+import json
 import os
 import shutil
 import subprocess
@@ -22,8 +26,27 @@ def step(title, vpcflow, *args, env):
     return proc.returncode
 
 
+def save_state(emu, path):
+    """What the emulator holds at the end, read with boto3: the VPCs, flow
+    logs and log groups of each region, and the delivery role."""
+    state = {"regions": {}}
+    for region in REGIONS:
+        ec2, logs = emu.client("ec2", region), emu.client("logs", region)
+        state["regions"][region] = {
+            "vpcs": [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]],
+            "flowLogs": ec2.describe_flow_logs()["FlowLogs"],
+            "logGroups": logs.describe_log_groups()["logGroups"],
+        }
+    role = emu.client("iam").get_role(RoleName="vpc-flow-log-role")["Role"]
+    state["role"] = {"Arn": role["Arn"], "AssumeRolePolicyDocument":
+                     role["AssumeRolePolicyDocument"]}
+    with open(path, "w") as f:
+        json.dump(state, f, default=str)
+
+
 def main():
     vpcflow = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/release/vpcflow")
+    state_file = sys.argv[2] if len(sys.argv) > 2 else None
     print("Starting a local AWS emulator (moto) ...", flush=True)
     emu = harness.Emulator().start()
     home = tempfile.mkdtemp(prefix="vpcflow-quickstart-")
@@ -66,6 +89,8 @@ def main():
         step("The flow logs now", vpcflow, "list", "--regions", regions, env=env)
         step("Planned again: only the hand-made flow log differs from the spec", vpcflow,
              "plan", spec, env=env)
+        if state_file:
+            save_state(emu, state_file)
         return rc
     finally:
         emu.stop()
