@@ -193,6 +193,71 @@ static void create_batch(struct apply_run *run, const char *region, struct plan_
 	free(ids);
 }
 
+#define FLOW_LOG_NOT_FOUND "InvalidFlowLogId.NotFound"
+#define FILTER_VALUES      200 /* values a DescribeFlowLogs filter takes */
+
+/* Of ids, those that still exist, appended to out. */
+static int still_there(struct ec2_flow_log_list *out, struct apply_run *run, const char *region,
+                       const char **ids, size_t n, struct aws_error *err)
+{
+	for (size_t at = 0; at < n; at += FILTER_VALUES) {
+		struct ec2_filter f = {"flow-log-id", ids + at,
+		                       n - at < FILTER_VALUES ? n - at : FILTER_VALUES};
+		struct ec2_flow_log_list part = {0};
+		int rc = ec2_describe_flow_logs(&part, run->client, region, &f, 1, err);
+
+		if (rc < 0)
+			return rc;
+		ALLOC_GROW(out->v, out->n + part.n, out->alloc);
+		memcpy(out->v + out->n, part.v, part.n * sizeof(*part.v));
+		out->n += part.n;
+		free(part.v);
+	}
+	return 0;
+}
+
+/* DeleteFlowLogs takes no client token: a delete sent again after its first
+ * send took effect and the answer was lost (or a flow log deleted by someone
+ * else since the plan) finds the flow log gone, which is what was asked for.
+ * AWS says so per flow log in Unsuccessful, or for the whole call: then the
+ * IDs still there are read back and deleted again. Those AWS could not delete
+ * for another reason go to bad. */
+static int delete_flow_logs(struct ec2_unsuccessful_list *bad, struct apply_run *run,
+                            const char *region, const char **ids, size_t n,
+                            struct aws_error *err)
+{
+	int rc = ec2_delete_flow_logs(bad, run->client, region, ids, n, err);
+	size_t kept = 0;
+
+	if (rc < 0 && error_is(err, FLOW_LOG_NOT_FOUND)) {
+		struct ec2_flow_log_list left = {0};
+
+		error_clear(err);
+		rc = still_there(&left, run, region, ids, n, err);
+		if (rc == 0 && left.n) {
+			const char **again = xcalloc(left.n, sizeof(*again));
+
+			for (size_t i = 0; i < left.n; i++)
+				again[i] = left.v[i].flow_log_id;
+			rc = ec2_delete_flow_logs(bad, run->client, region, again, left.n, err);
+			free(again);
+		}
+		ec2_flow_log_list_release(&left);
+	}
+	for (size_t i = 0; rc == 0 && i < bad->n; i++) {
+		if (bad->v[i].code && strcmp(bad->v[i].code, FLOW_LOG_NOT_FOUND) == 0) {
+			free(bad->v[i].resource_id);
+			free(bad->v[i].code);
+			free(bad->v[i].message);
+		} else {
+			bad->v[kept++] = bad->v[i];
+		}
+	}
+	if (rc == 0)
+		bad->n = kept;
+	return rc;
+}
+
 /* Deletes flow log IDs; those AWS could not delete fail. */
 static void delete_batch(struct apply_run *run, const char *region, struct plan_action **acts,
                          size_t n)
@@ -204,7 +269,7 @@ static void delete_batch(struct apply_run *run, const char *region, struct plan_
 	for (size_t i = 0; i < n; i++)
 		ids[i] = acts[i]->flow_log_id;
 	error_clear(&err);
-	if (ec2_delete_flow_logs(&bad, run->client, region, ids, n, &err) < 0) {
+	if (delete_flow_logs(&bad, run, region, ids, n, &err) < 0) {
 		for (size_t i = 0; i < n; i++)
 			apply_fail(run, acts[i], &err);
 	} else {
@@ -316,7 +381,7 @@ static int delete_one(struct apply_run *run, const char *region, const char *id,
 	struct ec2_unsuccessful_list bad = {0};
 	int rc;
 
-	rc = ec2_delete_flow_logs(&bad, run->client, region, ids, 1, err);
+	rc = delete_flow_logs(&bad, run, region, ids, 1, err);
 	if (rc == 0 && bad.n)
 		rc = error_set(err, ERR_SERVICE, "%s: %s", bad.v[0].code ? bad.v[0].code : "error",
 		               bad.v[0].message ? bad.v[0].message : "not deleted");

@@ -254,6 +254,81 @@ class ApplyUnderFaultsTest(harness.EmulatorTestCase):
         self.assertEqual(sorted((g["logGroupName"], g.get("retentionInDays")) for g in groups),
                          sorted(("/aws/vpc-flow-logs/" + v, 365) for v in vpcs))
 
+    def test_lost_answer_to_every_deletion(self):
+        """Deletions take no client token: a resent delete finds the thing
+        gone, which is what was asked for."""
+        region = "ap-south-1"
+        ec2 = self.emu.client("ec2", region)
+        vpcs = [ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"] for i in range(2)]
+        spec = write_spec(self.home, {"flowLogConfig": {
+            "resourceType": "VPC", "resourceIds": vpcs, "regions": [region],
+            "iamRole": "lost-deletes-role"}})
+        proc, _ = self.apply_through([], spec, region)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assert_one_flow_log_each(region, vpcs, proc.stdout)
+
+        def lose(kind="reset", **match):
+            return {"kind": kind, "after_upstream": True, "match": match}
+
+        rules = [lose(action="DeleteFlowLogs"), lose(target="DeleteLogGroup"),
+                 lose("server_error", action="DeleteRolePolicy"), lose(action="DeleteRole")]
+        with fault_server.Process(rules, upstream=self.emu.url) as fs:
+            proc = self.run_vpcflow("destroy", spec, "--destinations", "--yes",
+                                    env=self.emu.env(region=region, home=self.home,
+                                                     AWS_ENDPOINT_URL=fs.url,
+                                                     VPCFLOW_RETRY_BASE_MS="5"))
+            requests = fs.requests()
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        # Each deletion took effect on its first send and its answer was lost.
+        fired = sorted((r["rule"], operation(r), r.get("upstream_status"))
+                       for r in requests if isinstance(r["rule"], int))
+        self.assertEqual([(rule, op) for rule, op, _ in fired], [
+            (0, "DeleteFlowLogs"), (1, "DeleteLogGroup"), (2, "DeleteRolePolicy"),
+            (3, "DeleteRole")])
+        self.assertEqual({status for _, _, status in fired}, {200})
+        # Nothing is left: no flow log, no log group, no role.
+        self.assertEqual(flow_logs(self.emu, region), [])
+        groups = self.emu.client("logs", region).describe_log_groups()["logGroups"]
+        self.assertEqual([g["logGroupName"] for g in groups], [])
+        with self.assertRaises(self.emu.client("iam").exceptions.NoSuchEntityException):
+            self.emu.client("iam").get_role(RoleName="lost-deletes-role")
+
+    def test_flow_log_already_gone_in_unsuccessful(self):
+        """AWS may also name a flow log it did not find in Unsuccessful: that
+        one is gone too, while another reason is a failure."""
+        region = "ap-northeast-3"
+        ec2 = self.emu.client("ec2", region)
+        vpcs = [ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"] for i in range(2)]
+        spec = write_spec(self.home, {"flowLogConfig": {
+            "resourceType": "VPC", "resourceIds": vpcs, "regions": [region],
+            "iamRole": "gone-role"}})
+        proc, _ = self.apply_through([], spec, region)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        ids = {fl["ResourceId"]: fl["FlowLogId"] for fl in flow_logs(self.emu, region)}
+
+        def answer(code, vpc):
+            return ('<DeleteFlowLogsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                    "<requestId>r-1</requestId><unsuccessful><item><error><code>%s</code>"
+                    "<message>says AWS</message></error><resourceId>%s</resourceId></item>"
+                    "</unsuccessful></DeleteFlowLogsResponse>" % (code, ids[vpc]))
+
+        for code, rc in (("InvalidFlowLogId.NotFound", 0), ("Client.Unknown", 1)):
+            rules = [{"kind": "respond", "after_upstream": True, "status": 200,
+                      "body": answer(code, vpcs[0]), "match": {"action": "DeleteFlowLogs"}}]
+            with fault_server.Process(rules, upstream=self.emu.url) as fs:
+                proc = self.run_vpcflow("destroy", spec, "--yes", env=self.emu.env(
+                    region=region, home=self.home, AWS_ENDPOINT_URL=fs.url))
+            self.assertEqual(proc.returncode, rc, proc.stdout + proc.stderr)
+            self.assertEqual(flow_logs(self.emu, region), [])
+            if rc:
+                self.assertIn("Client.Unknown", proc.stderr)
+                self.assertIn(vpcs[0], proc.stderr)
+                self.assertNotIn(vpcs[1], proc.stderr)
+                break
+            proc, _ = self.apply_through([], spec, region)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            ids = {fl["ResourceId"]: fl["FlowLogId"] for fl in flow_logs(self.emu, region)}
+
 
 class AuditUnderFaultsTest(harness.EmulatorTestCase):
     """audit's findings do not depend on how often AWS said "slow down"."""
