@@ -17,7 +17,9 @@ const struct option_spec global_options[] = {
     {"max-attempts", 0, OPT_VALUE, "N", "attempts per request, retries included (default 3)"},
     {"debug", 0, OPT_FLAG, NULL, "log every request and response on stderr, secrets redacted"},
     {"quiet", 'q', OPT_FLAG, NULL, "print only results and errors"},
-    {"no-color", 0, OPT_FLAG, NULL, "never colour the output"},
+    {"color", 0, OPT_VALUE, "auto|always|never",
+     "colour in tables (default auto: only on a terminal)"},
+    {"no-color", 0, OPT_FLAG, NULL, "same as --color never"},
     {"help", 'h', OPT_FLAG, NULL, "show this help"},
     {NULL, 0, 0, NULL, NULL},
 };

@@ -463,7 +463,7 @@ static void print_report(struct run *r, const struct audit_report *rep)
 		audit_print_csv(stdout, rep);
 		return;
 	}
-	audit_print_table(stdout, rep);
+	audit_print_table_color(stdout, rep, ctx->color);
 	audit_summary_line(&line, rep);
 	printf("%s%s\n", rep->n ? "\n" : "", line.data);
 	buf_release(&line);

@@ -57,7 +57,8 @@ struct context {
 	const struct command *cmd;
 	enum output_format output; /* --output */
 	int output_given;          /* --output was on the command line */
-	int debug, quiet, color;
+	int debug, quiet;
+	int color; /* tables on stdout get colour (output_use_color) */
 	int max_attempts;         /* --max-attempts, 0 if not given */
 	const char *profile_flag; /* --profile, or NULL */
 	const char *region_flag;  /* --region, or NULL */

@@ -103,6 +103,18 @@ static void print_json(const struct region_result *results, size_t n)
 	json_decref(root);
 }
 
+/* Delivery that failed stands out; SUCCESS stays plain. */
+static enum table_style status_style(const char *status)
+{
+	if (!status)
+		return TABLE_PLAIN;
+	if (strcmp(status, "FAILED") == 0)
+		return TABLE_RED;
+	if (strcmp(status, "SKIPPED") == 0)
+		return TABLE_YELLOW;
+	return TABLE_PLAIN;
+}
+
 static void print_rows(const struct context *ctx, const struct region_result *results, size_t n)
 {
 	static const char *const headers[] = {"REGION",  "FLOW LOG",    "RESOURCE",
@@ -120,9 +132,12 @@ static void print_rows(const struct context *ctx, const struct region_result *re
 			                      fl->resource_id,    fl->traffic_type,
 			                      destination_of(fl), fl->deliver_logs_status};
 
-			table_add_row(&t, row);
+			size_t at = table_add_row(&t, row);
+
+			table_set_style(&t, at, 5, status_style(fl->deliver_logs_status));
 		}
 	}
+	t.color = ctx->color;
 	table_sort(&t, sort_cols, 3);
 	if (ctx->output == OUTPUT_CSV)
 		table_print_csv(&t, stdout);

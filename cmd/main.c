@@ -46,8 +46,13 @@ static void print_overview(FILE *f)
 	for (const struct command *const *c = commands; *c; c++)
 		fprintf(f, "  %-12s %s\n", (*c)->name, (*c)->summary);
 	fprintf(f, "\nglobal options:\n");
-	for (const struct option_spec *o = global_options; o->name; o++)
-		fprintf(f, "  --%-26s %s\n", o->name, o->help);
+	for (const struct option_spec *o = global_options; o->name; o++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s%s%s", o->name, o->value ? " " : "",
+		         o->value ? o->value : "");
+		fprintf(f, "  --%-26s %s\n", name, o->help);
+	}
 	fprintf(f, "  --%-26s %s\n", "version", "print the version and exit");
 	fprintf(f, "\nRun 'vpcflow help COMMAND' for a command's options.\n");
 }
@@ -99,6 +104,7 @@ const struct command cmd_help = {
 /* Applies the global options found among the command's arguments. */
 static int apply_globals(struct context *ctx, const struct args *args)
 {
+	enum output_color color = OUTPUT_COLOR_AUTO;
 	const char *v;
 
 	if ((v = args_get(args, "output"))) {
@@ -120,8 +126,14 @@ static int apply_globals(struct context *ctx, const struct args *args)
 	ctx->endpoint_url = args_get(args, "endpoint-url");
 	ctx->debug = args_flag(args, "debug");
 	ctx->quiet = args_flag(args, "quiet");
-	if (args_flag(args, "no-color") || env_get(ctx->env, "NO_COLOR"))
-		ctx->color = 0;
+	if ((v = args_get(args, "color")) && output_parse_color(v, &color) < 0) {
+		cli_error(ctx, "--color '%s' is not one of auto, always, never", v);
+		return -1;
+	}
+	if (args_flag(args, "no-color"))
+		color = OUTPUT_COLOR_NEVER;
+	ctx->color = output_use_color(color, ctx->output, ctx->stdout_tty,
+	                              env_get(ctx->env, "NO_COLOR"), env_get(ctx->env, "TERM"));
 	return 0;
 }
 
@@ -220,7 +232,6 @@ int main(int argc, char **argv)
 	ctx.stdin_tty = isatty(STDIN_FILENO);
 	ctx.stdout_tty = isatty(STDOUT_FILENO);
 	ctx.stderr_tty = isatty(STDERR_FILENO);
-	ctx.color = ctx.stdout_tty;
 	ctx.output = OUTPUT_TABLE;
 
 	/* Global options may come before the command, as with the AWS CLI. */

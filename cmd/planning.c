@@ -7,6 +7,7 @@
 
 #include "aws/error.h"
 #include "aws/xalloc.h"
+#include "engine/table.h"
 
 int planning_load(struct planning *pl, struct context *ctx, const struct args *args)
 {
@@ -83,6 +84,24 @@ int planning_make(struct planning *pl, struct context *ctx, int destroy,
 	return EXIT_OK;
 }
 
+/* Terraform's colours: green creates, yellow changes (drift included), red
+ * deletes and errors; notes (what is left alone) dimmed. */
+static enum table_style op_style(enum plan_op op)
+{
+	switch (op) {
+	case PLAN_CREATE:
+		return TABLE_GREEN;
+	case PLAN_UPDATE:
+	case PLAN_DRIFT:
+		return TABLE_YELLOW;
+	case PLAN_DELETE:
+	case PLAN_ERROR:
+		return TABLE_RED;
+	default:
+		return TABLE_DIM;
+	}
+}
+
 void planning_print(const struct context *ctx, const struct planning *pl)
 {
 	const struct plan *p = &pl->plan;
@@ -95,7 +114,11 @@ void planning_print(const struct context *ctx, const struct planning *pl)
 	for (size_t i = 0; i < p->n; i++) {
 		buf_reset(&line);
 		plan_format_action(&line, &p->v[i]);
-		printf("%s\n", line.data);
+		if (ctx->color)
+			printf("%s%s%s\n", table_sgr(op_style(p->v[i].op)), line.data,
+			       TABLE_SGR_RESET);
+		else
+			printf("%s\n", line.data);
 	}
 	buf_release(&line);
 	if (!plan_has_changes(p)) {

@@ -116,18 +116,25 @@ static void show_print(const struct context *ctx, const struct retention_list *d
 		const struct retention_dest *d = &dests->v[i];
 		struct buf where = BUF_INIT, ret = BUF_INIT, ids = BUF_INIT;
 		const char *row[5];
+		enum table_style style = TABLE_PLAIN;
 
 		if (d->kind == RETENTION_LOG_GROUP)
 			buf_addstr(&where, d->name);
 		else
 			buf_addf(&where, "s3://%s/%s", d->name, d->prefix);
-		if (d->missing)
+		/* Data kept forever is worth a look; a missing destination is broken. */
+		if (d->missing) {
 			buf_addstr(&ret, d->kind == RETENTION_LOG_GROUP ? "log group missing"
 			                                                : "bucket missing");
-		else if (d->kind == RETENTION_BUCKET && d->days <= 0)
+			style = TABLE_RED;
+		} else if (d->kind == RETENTION_BUCKET && d->days <= 0) {
 			buf_addstr(&ret, "no expiration");
-		else
+			style = TABLE_YELLOW;
+		} else {
 			retention_describe_days(&ret, d->days);
+			if (d->days <= 0)
+				style = TABLE_YELLOW;
+		}
 		for (size_t k = 0; k < d->flow_logs.n; k++)
 			buf_addf(&ids, "%s%s", k ? "," : "", d->flow_logs.v[k]);
 		row[0] = d->region;
@@ -135,11 +142,12 @@ static void show_print(const struct context *ctx, const struct retention_list *d
 		row[2] = where.data;
 		row[3] = ret.data;
 		row[4] = ids.data;
-		table_add_row(&t, row);
+		table_set_style(&t, table_add_row(&t, row), 3, style);
 		buf_release(&where);
 		buf_release(&ret);
 		buf_release(&ids);
 	}
+	t.color = ctx->color;
 	if (ctx->output == OUTPUT_CSV)
 		table_print_csv(&t, stdout);
 	else if (t.n_rows || !ctx->quiet)
@@ -332,10 +340,15 @@ static size_t pending(const struct plan *p)
 	return n;
 }
 
+/* Prints the changes as a diff: "~ " before each one that changes (yellow on
+ * a colour terminal), what stays as it is dimmed. */
 static void print_plan(const struct context *ctx, const struct plan *p, FILE *f)
 {
+	int color = ctx->color && f == stdout;
+
 	for (size_t i = 0; i < p->n; i++) {
 		const struct change *c = &p->v[i];
+		enum table_style style = c->from == c->to ? TABLE_DIM : TABLE_YELLOW;
 		struct buf b = BUF_INIT;
 
 		buf_addstr(&b, c->from == c->to ? "  " : "~ ");
@@ -348,7 +361,10 @@ static void print_plan(const struct context *ctx, const struct plan *p, FILE *f)
 			buf_addstr(&b, " -> ");
 			retention_describe_days(&b, c->to);
 		}
-		fprintf(f, "%s\n", b.data);
+		if (color)
+			fprintf(f, "%s%s%s\n", table_sgr(style), b.data, TABLE_SGR_RESET);
+		else
+			fprintf(f, "%s\n", b.data);
 		buf_release(&b);
 	}
 }

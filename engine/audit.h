@@ -270,6 +270,8 @@ void audit_collect(struct audit_inventory *out, const struct audit_scope *scopes
 
 /* The aligned table (or CSV with a header row) of the sorted findings. */
 void audit_print_table(FILE *f, const struct audit_report *r);
+/* audit_print_table with the severities in colour when color is set. */
+void audit_print_table_color(FILE *f, const struct audit_report *r, int color);
 void audit_print_csv(FILE *f, const struct audit_report *r);
 /* The closing line: "12 VPCs checked in 3 regions of 1 account: ...". */
 void audit_summary_line(struct buf *out, const struct audit_report *r);

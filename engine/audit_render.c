@@ -20,6 +20,22 @@
 static const char *const headers[] = {"SEVERITY", "CODE",     "ACCOUNT",
                                       "REGION",   "RESOURCE", "REASON"};
 
+/* Only the severity is coloured: the eye finds the high rows, the rest of
+ * the line stays readable. */
+static enum table_style severity_style(enum audit_severity s)
+{
+	switch (s) {
+	case AUDIT_HIGH:
+		return TABLE_BOLD_RED;
+	case AUDIT_MEDIUM:
+		return TABLE_YELLOW;
+	case AUDIT_LOW:
+		return TABLE_CYAN;
+	default:
+		return TABLE_DIM;
+	}
+}
+
 static void fill_table(struct table *t, const struct audit_report *r)
 {
 	table_init(t, headers, 6);
@@ -32,19 +48,25 @@ static void fill_table(struct table *t, const struct audit_report *r)
 		                      f->resource,
 		                      f->reason};
 
-		table_add_row(t, row);
+		table_set_style(t, table_add_row(t, row), 0, severity_style(f->severity));
 	}
 }
 
-void audit_print_table(FILE *f, const struct audit_report *r)
+void audit_print_table_color(FILE *f, const struct audit_report *r, int color)
 {
 	struct table t;
 
 	if (!r->n)
 		return;
 	fill_table(&t, r);
+	t.color = color;
 	table_print(&t, f);
 	table_release(&t);
+}
+
+void audit_print_table(FILE *f, const struct audit_report *r)
+{
+	audit_print_table_color(f, r, 0);
 }
 
 void audit_print_csv(FILE *f, const struct audit_report *r)
