@@ -1,4 +1,4 @@
-/* Amazon Data Firehose: DescribeDeliveryStream. */
+/* Amazon Data Firehose: DescribeDeliveryStream, ListDeliveryStreams. */
 #include "aws/firehose.h"
 
 #include <stdlib.h>
@@ -60,5 +60,59 @@ int firehose_describe_delivery_stream(struct firehose_stream *out, struct client
 		rc = err->code = ERR_NOT_FOUND;
 	json_decref(req);
 	json_decref(answer);
+	return rc;
+}
+
+int firehose_parse_stream_names(struct strlist *out, json_t *answer, char **next_start,
+                                struct aws_error *err)
+{
+	json_t *names = json_object_get(answer, "DeliveryStreamNames");
+	json_t *more = json_object_get(answer, "HasMoreDeliveryStreams");
+	const char *last = NULL;
+	size_t i;
+	json_t *v;
+
+	*next_start = NULL;
+	if (!json_is_array(names)) {
+		error_set_operation(err, "ListDeliveryStreams");
+		return error_set(err, ERR_PARSE, "answer without DeliveryStreamNames");
+	}
+	json_array_foreach(names, i, v)
+	{
+		if (!json_is_string(v))
+			continue;
+		last = json_string_value(v);
+		strlist_add(out, last);
+	}
+	if (!json_is_true(more))
+		return 0;
+	/* More to come, but nothing to start after: paging could not go on. */
+	if (!last) {
+		error_set_operation(err, "ListDeliveryStreams");
+		return error_set(err, ERR_PARSE,
+		                 "HasMoreDeliveryStreams is true after a page without names");
+	}
+	*next_start = xstrdup(last);
+	return 0;
+}
+
+static int names_page(void *ctx, json_t *answer, char **next_token, struct aws_error *err)
+{
+	return firehose_parse_stream_names(ctx, answer, next_token, err);
+}
+
+int firehose_list_delivery_streams(struct strlist *out, struct client *c, const char *region,
+                                   struct aws_error *err)
+{
+	json_t *req = json_pack("{s:i}", "Limit", FIREHOSE_LIST_PAGE);
+	int rc;
+
+	strlist_init(out);
+	rc =
+	    jsonrpc_paginate(c, SVC_FIREHOSE, region, FIREHOSE_TARGET_PREFIX, "ListDeliveryStreams",
+	                     req, "ExclusiveStartDeliveryStreamName", names_page, out, err);
+	if (rc)
+		strlist_release(out);
+	json_decref(req);
 	return rc;
 }

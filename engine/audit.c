@@ -15,7 +15,8 @@
  *   some subnets logged            -> PARTIAL_SUBNET_COVERAGE
  *   nothing logged                 -> NO_FLOW_LOG
  * Broken flow logs are findings of their own (DELIVERY_FAILED on the flow
- * log, DESTINATION_MISSING on the log group or bucket), whatever the VPC. */
+ * log, DESTINATION_MISSING on the log group, bucket or delivery stream),
+ * whatever the VPC. */
 #include "engine/audit.h"
 
 #include <stdint.h>
@@ -78,6 +79,11 @@ static const char *subnet_at(const void *arr, size_t i)
 static const char *group_at(const void *arr, size_t i)
 {
 	return ((const struct logs_group *)arr)[i].name;
+}
+
+static const char *string_at(const void *arr, size_t i)
+{
+	return ((char *const *)arr)[i];
 }
 
 static unsigned traffic_bits(const char *t)
@@ -144,16 +150,26 @@ struct region_eval {
 	const struct audit_options *opt;
 	struct audit_report *out;
 	int with_buckets;
-	struct name_ref *vpc_idx, *subnet_idx, *group_idx;
+	struct name_ref *vpc_idx, *subnet_idx, *group_idx, *stream_idx;
 	unsigned *vpc_bits, *subnet_bits;
 	const struct ec2_flow_log **vpc_broken; /* first non-working log per VPC */
 	struct buf tmp;
 };
 
-/* A flow log's destination, resolved against the inventory. */
+enum dest_kind { DEST_LOGS, DEST_S3, DEST_FIREHOSE };
+
+/* What a destination is called in reasons. */
+static const char *const dest_kind_names[] = {
+    [DEST_LOGS] = "log group",
+    [DEST_S3] = "bucket",
+    [DEST_FIREHOSE] = "Firehose delivery stream",
+};
+
+/* A flow log's destination, resolved against the inventory. name is NULL
+ * when the destination cannot be told (an ARN not understood). */
 struct dest {
-	int s3;                /* else CloudWatch Logs; neither: name NULL */
-	const char *name;      /* log group or bucket, borrowed */
+	enum dest_kind kind;
+	const char *name;      /* log group, bucket or stream, borrowed */
 	char *bucket, *prefix; /* S3, owned */
 	const struct logs_group *group;
 	const struct audit_bucket *b;
@@ -161,19 +177,40 @@ struct dest {
 	struct buf name_buf;
 };
 
+/* A stream is judged when ListDeliveryStreams answered where it lives. */
+static void stream_resolve(struct dest *d, struct region_eval *ev, const struct ec2_flow_log *fl)
+{
+	const struct audit_region *r = ev->r;
+
+	d->kind = DEST_FIREHOSE;
+	d->name = audit_flow_log_stream(fl, &d->name_buf);
+	if (!d->name || !r->streams_read ||
+	    !audit_destination_visible(fl, ev->a->account_id, r->region))
+		return;
+	if (index_find(ev->stream_idx, r->streams.n, d->name) == SIZE_MAX)
+		d->presence = AUDIT_ABSENT;
+	else
+		d->presence = AUDIT_PRESENT;
+}
+
 static void dest_resolve(struct dest *d, struct region_eval *ev, const struct ec2_flow_log *fl)
 {
 	const struct audit_region *r = ev->r;
 	const char *arn = fl->log_destination;
+	const char *type = fl->log_destination_type ? fl->log_destination_type : "";
 	size_t at;
 
 	memset(d, 0, sizeof(*d));
 	d->name_buf = (struct buf)BUF_INIT;
 	d->presence = AUDIT_UNKNOWN;
-	if (fl->log_destination_type && strcmp(fl->log_destination_type, "s3") == 0) {
+	if (strcmp(type, "kinesis-data-firehose") == 0) {
+		stream_resolve(d, ev, fl);
+		return;
+	}
+	if (strcmp(type, "s3") == 0) {
 		if (audit_s3_destination(&d->bucket, &d->prefix, arn) < 0)
 			return;
-		d->s3 = 1;
+		d->kind = DEST_S3;
 		d->name = d->bucket;
 		if (!ev->with_buckets)
 			return;
@@ -189,7 +226,7 @@ static void dest_resolve(struct dest *d, struct region_eval *ev, const struct ec
 	if (!d->name || !r->log_groups_read)
 		return;
 	/* A log group of another account or region cannot be seen from here. */
-	if (!audit_log_group_visible(fl, ev->a->account_id, r->region))
+	if (!audit_destination_visible(fl, ev->a->account_id, r->region))
 		return;
 	at = index_find(ev->group_idx, r->log_groups.n, d->name);
 	d->group = at == SIZE_MAX ? NULL : &r->log_groups.v[at];
@@ -248,12 +285,12 @@ static void judge_flow_log(struct region_eval *ev, const struct ec2_flow_log *fl
 
 		buf_addf(&ev->tmp, "flow log of %s cannot deliver", fl->resource_id);
 		if (d.name)
-			buf_addf(&ev->tmp, " to %s '%s'", d.s3 ? "bucket" : "log group", d.name);
+			buf_addf(&ev->tmp, " to %s '%s'", dest_kind_names[d.kind], d.name);
 		buf_addf(&ev->tmp, ": AWS says \"%s\"",
 		         fl->deliver_logs_error_message && *fl->deliver_logs_error_message
 		             ? fl->deliver_logs_error_message
 		             : "delivery failed");
-		if (!d.s3 && d.name)
+		if (d.kind == DEST_LOGS && d.name)
 			buf_addstr(&ev->tmp, " (check that the log group exists and that the "
 			                     "delivery role may write to it)");
 		f->flow_log_id = xstrdup(fl->flow_log_id);
@@ -297,15 +334,26 @@ static void judge_destination(struct region_eval *ev, const struct dest_use *use
 			vpc = NULL; /* several VPCs share it: the row is about none */
 	}
 	dest_resolve(&d, ev, fl);
-	if (d.presence == AUDIT_ABSENT && !(d.s3 && strlist_has(missing_buckets, d.name))) {
+	if (d.presence == AUDIT_ABSENT && d.kind == DEST_FIREHOSE) {
+		f = add_finding(ev->out, AUDIT_DESTINATION_MISSING, ev->a, r, d.name);
+		buf_addf(&ev->tmp, "Firehose delivery stream '%s' does not exist, so ", d.name);
+		if (n == 1) {
+			buf_addf(&ev->tmp, "flow log %s delivers nothing", ids[0]);
+		} else {
+			buf_addf(&ev->tmp, "%zu flow logs deliver nothing (", n);
+			add_list(&ev->tmp, ids, n);
+			buf_addstr(&ev->tmp, ")");
+		}
+	} else if (d.presence == AUDIT_ABSENT &&
+	           !(d.kind == DEST_S3 && strlist_has(missing_buckets, d.name))) {
 		f = add_finding(ev->out, AUDIT_DESTINATION_MISSING, ev->a, r, d.name);
 		buf_addf(&ev->tmp, "%s does not exist: %zu flow log%s deliver%s nowhere (",
-		         d.s3 ? "bucket" : "log group", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+		         dest_kind_names[d.kind], n, n == 1 ? "" : "s", n == 1 ? "s" : "");
 		add_list(&ev->tmp, ids, n);
 		buf_addstr(&ev->tmp, ")");
-		if (d.s3)
+		if (d.kind == DEST_S3)
 			strlist_add(missing_buckets, d.name);
-	} else if (d.presence == AUDIT_PRESENT && !d.s3) {
+	} else if (d.presence == AUDIT_PRESENT && d.kind == DEST_LOGS) {
 		int days = d.group->retention_in_days;
 
 		if (days == 0) {
@@ -322,7 +370,7 @@ static void judge_destination(struct region_eval *ev, const struct dest_use *use
 		}
 		if (f)
 			f->retention_days = days;
-	} else if (d.presence == AUDIT_PRESENT && d.b->lifecycle_read) {
+	} else if (d.presence == AUDIT_PRESENT && d.kind == DEST_S3 && d.b->lifecycle_read) {
 		int days;
 
 		audit_s3_key_prefix(&keys, d.prefix, ev->a->account_id, r->region,
@@ -345,10 +393,10 @@ static void judge_destination(struct region_eval *ev, const struct dest_use *use
 			f->retention_days = days;
 	}
 	if (f) {
-		if (d.s3) {
+		if (d.kind == DEST_S3) {
 			f->bucket = xstrdup(d.name);
 			f->prefix = *d.prefix ? xstrdup(d.prefix) : NULL;
-		} else {
+		} else if (d.kind == DEST_LOGS) {
 			f->log_group = xstrdup(d.name);
 		}
 		if (n == 1)
@@ -373,13 +421,17 @@ static void judge_destinations(struct region_eval *ev)
 		struct dest d;
 
 		dest_resolve(&d, ev, fl);
-		if (d.name && d.s3) {
+		if (d.name && d.kind == DEST_S3) {
 			struct buf k = BUF_INIT;
 
 			buf_addf(&k, "S\n%s\n", d.bucket);
 			audit_s3_key_prefix(&k, d.prefix, ev->a->account_id, r->region,
 			                    fl->hive_compatible_partitions);
 			uses[n].key = buf_detach(&k, NULL);
+			uses[n++].at = i;
+		} else if (d.name && d.kind == DEST_FIREHOSE) {
+			/* By ARN: a stream of another account may share the name. */
+			uses[n].key = xasprintf("F\n%s", fl->log_destination);
 			uses[n++].at = i;
 		} else if (d.name) {
 			uses[n].key = xasprintf("L\n%s", d.name);
@@ -533,6 +585,7 @@ void audit_evaluate_region(struct audit_report *out, const struct audit_account 
 	ev.vpc_idx = index_new(nv, vpc_at, region->vpcs.v);
 	ev.subnet_idx = index_new(ns, subnet_at, region->subnets.v);
 	ev.group_idx = index_new(region->log_groups.n, group_at, region->log_groups.v);
+	ev.stream_idx = index_new(region->streams.n, string_at, region->streams.v);
 	ev.vpc_bits = xcalloc(nv + 1, sizeof(*ev.vpc_bits));
 	ev.subnet_bits = xcalloc(ns + 1, sizeof(*ev.subnet_bits));
 	ev.vpc_broken = xcalloc(nv + 1, sizeof(*ev.vpc_broken));
@@ -545,6 +598,7 @@ void audit_evaluate_region(struct audit_report *out, const struct audit_account 
 	free(ev.vpc_idx);
 	free(ev.subnet_idx);
 	free(ev.group_idx);
+	free(ev.stream_idx);
 	free(ev.vpc_bits);
 	free(ev.subnet_bits);
 	free(ev.vpc_broken);

@@ -3,8 +3,9 @@
  *
  * Three stages, one way:
  *   collect  (engine/audit_collect.c) reads AWS into an inventory: per account
- *            and region the VPCs, subnets, flow logs and the log groups they
- *            deliver to, per account the S3 buckets they deliver to;
+ *            and region the VPCs, subnets, flow logs and the log groups and
+ *            Firehose delivery streams they deliver to, per account the S3
+ *            buckets they deliver to;
  *   evaluate (engine/audit.c) is a pure function from the inventory to
  *            findings, so every rule is tested on inventories built in memory;
  *   render   (engine/audit_render.c) prints findings as a table, JSON or CSV,
@@ -66,7 +67,9 @@ struct audit_bucket {
 
 /* One region of one account, as read. log_groups holds the log groups that
  * this region's flow logs name and that exist; log_groups_read says the list
- * is complete (else existence and retention of log groups are not judged). */
+ * is complete (else existence and retention of log groups are not judged).
+ * streams and streams_read say the same of Firehose delivery streams (their
+ * names, in any order). */
 struct audit_region {
 	char *region;
 	struct ec2_vpc_list vpcs;
@@ -74,6 +77,8 @@ struct audit_region {
 	struct ec2_flow_log_list flow_logs;
 	int log_groups_read;
 	struct logs_group_list log_groups;
+	int streams_read;
+	struct strlist streams;
 };
 
 /* One account: the regions that could be read, and the buckets its flow logs
@@ -119,7 +124,8 @@ struct audit_options {
 /* One row of the report. Strings owned; vpc_id, flow_log_id, log_group,
  * bucket and prefix are NULL when the finding does not concern one. resource
  * is the subject: the VPC for coverage findings, the flow log for
- * DELIVERY_FAILED, the log group or bucket for destination findings.
+ * DELIVERY_FAILED, the log group, bucket or delivery stream for destination
+ * findings.
  * subnets lists the subnets a PARTIAL_SUBNET_COVERAGE finding would fix.
  * retention_days is the current retention of a RETENTION_* finding (0:
  * never expires). */
@@ -196,10 +202,16 @@ size_t audit_report_count_at_least(const struct audit_report *r, enum audit_seve
  * with an optional ":*"); NULL for other destinations. Borrowed from fl when
  * possible, else written into buf. */
 const char *audit_flow_log_group(const struct ec2_flow_log *fl, struct buf *buf);
-/* Whether the log group of a CloudWatch Logs flow log lives in account (NULL:
- * any) and region, so that DescribeLogGroups there would list it: always for
- * a LogGroupName, else by the fields of its LogDestination ARN. */
-int audit_log_group_visible(const struct ec2_flow_log *fl, const char *account, const char *region);
+/* The delivery stream a Firehose flow log delivers to: the name in its
+ * LogDestination ARN (arn:...:firehose:REGION:ACCOUNT:deliverystream/NAME);
+ * NULL for other destinations. Written into buf. */
+const char *audit_flow_log_stream(const struct ec2_flow_log *fl, struct buf *buf);
+/* Whether the log group or delivery stream of a flow log lives in account
+ * (NULL: any) and region, so that DescribeLogGroups or ListDeliveryStreams
+ * there would list it: always for a LogGroupName, else by the fields of its
+ * LogDestination ARN. */
+int audit_destination_visible(const struct ec2_flow_log *fl, const char *account,
+                              const char *region);
 /* Splits an S3 destination ARN (arn:PARTITION:s3:::BUCKET[/PREFIX[/]]) into
  * the bucket and the prefix without a trailing '/' ("" when none). Owned
  * strings; -1 when arn is not an S3 ARN. */
@@ -256,8 +268,10 @@ typedef void (*audit_progress_fn)(void *ctx, size_t done, size_t total, size_t f
  * workers threads: DescribeVpcs and DescribeFlowLogs once a region each, in
  * parallel; then, as soon as the flow logs are in, DescribeSubnets (once, if
  * some flow log is on a subnet), DescribeLogGroups for the flow logs' log
- * groups (a few prefix queries a region, never one per VPC), HeadBucket and
- * GetBucketLifecycleConfiguration once per bucket of an account. Appends one
+ * groups (a few prefix queries a region, never one per VPC),
+ * ListDeliveryStreams (once, if some flow log delivers to a stream of the
+ * region), HeadBucket and GetBucketLifecycleConfiguration once per bucket of
+ * an account. Appends one
  * audit_account per scope to out (in scope order, regions in the scope's
  * order); a region that cannot be read is left out and recorded in
  * out->errors with the AWS error, the others are read all the same.

@@ -7,8 +7,10 @@
  * a subnet: otherwise every subnet records what its VPC's logs record) and
  * the reads of the destinations run at the same time: one DescribeLogGroups per
  * group of log-group names that share a prefix (at most
- * AUDIT_LOG_GROUP_QUERIES), and for each S3 bucket that no other region of
- * the account has claimed yet, HeadBucket and GetBucketLifecycleConfiguration.
+ * AUDIT_LOG_GROUP_QUERIES), one ListDeliveryStreams (paginated; only if some
+ * flow log delivers to a Firehose stream of this account and region), and for
+ * each S3 bucket that no other region of the account has claimed yet,
+ * HeadBucket and GetBucketLifecycleConfiguration.
  * The longest chain of dependent requests is therefore two: DescribeFlowLogs,
  * then DescribeSubnets or a destination read. */
 #include <pthread.h>
@@ -18,6 +20,7 @@
 
 #include "aws/buf.h"
 #include "aws/error.h"
+#include "aws/firehose.h"
 #include "aws/xalloc.h"
 #include "engine/audit.h"
 #include "engine/parallel.h"
@@ -47,12 +50,13 @@ struct collect {
 };
 
 /* One read of the second stage. */
-enum fetch_kind { FETCH_LOG_GROUPS, FETCH_HEAD, FETCH_LIFECYCLE };
+enum fetch_kind { FETCH_LOG_GROUPS, FETCH_STREAMS, FETCH_HEAD, FETCH_LIFECYCLE };
 
 struct fetch {
 	enum fetch_kind kind;
 	const char *arg; /* prefix ("" for all) or bucket; borrowed */
 	struct logs_group_list groups;
+	struct strlist streams;
 	struct s3_lifecycle lifecycle;
 	char bucket_region[64];
 	struct aws_error err;
@@ -289,6 +293,8 @@ static void fetch_read(void *arg, size_t i)
 	if (f->kind == FETCH_LOG_GROUPS)
 		f->rc = logs_describe_log_groups(&f->groups, j->client, j->region,
 		                                 *f->arg ? f->arg : NULL, &f->err);
+	else if (f->kind == FETCH_STREAMS)
+		f->rc = firehose_list_delivery_streams(&f->streams, j->client, j->region, &f->err);
 	else if (f->kind == FETCH_HEAD)
 		f->rc = s3_head_bucket(f->bucket_region, sizeof(f->bucket_region), j->client,
 		                       j->region, f->arg, &f->err);
@@ -449,18 +455,21 @@ static void claim_buckets(struct collect *c, struct task *t, struct strlist *out
 	pthread_mutex_unlock(&c->lock);
 }
 
-/* The names of the log groups the region's flow logs deliver to (those that
- * DescribeLogGroups in this account and region can list). */
-static void group_names(struct strlist *out, const struct task *t)
+/* The names of the log groups or delivery streams (as name_of reads them)
+ * that the region's flow logs deliver to: those that DescribeLogGroups or
+ * ListDeliveryStreams in this account and region can list. */
+static void destination_names(struct strlist *out, const struct task *t,
+                              const char *(*name_of)(const struct ec2_flow_log *, struct buf *))
 {
 	const struct ec2_flow_log_list *logs = &t->region->flow_logs;
 	struct buf tmp = BUF_INIT;
 
 	for (size_t i = 0; i < logs->n; i++) {
-		const char *name = audit_flow_log_group(&logs->v[i], &tmp);
+		const char *name = name_of(&logs->v[i], &tmp);
 
 		if (name &&
-		    audit_log_group_visible(&logs->v[i], t->scope->account_id, t->region->region) &&
+		    audit_destination_visible(&logs->v[i], t->scope->account_id,
+		                              t->region->region) &&
 		    !strlist_has(out, name))
 			strlist_add(out, name);
 	}
@@ -483,21 +492,60 @@ static void keep_groups(struct audit_region *r, struct logs_group_list *from, ch
 	logs_group_list_release(from);
 }
 
+/* Keeps the listed streams that flow logs name; from is emptied. */
+static void keep_streams(struct audit_region *r, struct strlist *from, const struct strlist *named)
+{
+	char **sorted = xcalloc(named->n + 1, sizeof(*sorted));
+
+	memcpy(sorted, named->v, named->n * sizeof(*sorted));
+	qsort(sorted, named->n, sizeof(*sorted), str_ptr_cmp);
+	for (size_t i = 0; i < from->n; i++) {
+		if (!bsearch(&from->v[i], sorted, named->n, sizeof(*sorted), str_ptr_cmp))
+			continue;
+		strlist_add_owned(&r->streams, from->v[i]);
+		from->v[i] = NULL;
+	}
+	strlist_release(from);
+	free(sorted);
+}
+
+/* What ListDeliveryStreams gave (streams: its fetch, or NULL when no flow
+ * log of the region needed it). */
+static void settle_streams(struct collect *c, struct task *t, struct fetch *streams,
+                           const struct strlist *named)
+{
+	if (!streams)
+		return;
+	if (streams->rc < 0) {
+		problem(c, &c->inv->errors, t, "delivery streams", &streams->err);
+		return;
+	}
+	keep_streams(t->region, &streams->streams, named);
+	t->region->streams_read = 1;
+}
+
 static void read_destinations(struct collect *c, struct task *t)
 {
 	struct strlist names = STRLIST_INIT, prefixes = STRLIST_INIT, buckets = STRLIST_INIT;
+	struct strlist stream_names = STRLIST_INIT;
 	struct fetch_job job = {t->scope->client, t->region->region, NULL};
+	struct fetch *streams = NULL;
 	size_t n = 0, n_groups;
 	char **sorted;
 	int groups_ok = 1;
 
-	group_names(&names, t);
-	audit_log_group_prefixes(&prefixes, &names, AUDIT_LOG_GROUP_SCHEMES,
-	                         AUDIT_LOG_GROUP_PAGE, AUDIT_LOG_GROUP_QUERIES);
+	destination_names(&names, t, audit_flow_log_group);
+	destination_names(&stream_names, t, audit_flow_log_stream);
+	audit_log_group_prefixes(&prefixes, &names, AUDIT_LOG_GROUP_SCHEMES, AUDIT_LOG_GROUP_PAGE,
+	                         AUDIT_LOG_GROUP_QUERIES);
 	claim_buckets(c, t, &buckets);
-	job.v = xcalloc(prefixes.n + 2 * buckets.n + 1, sizeof(*job.v));
+	job.v = xcalloc(prefixes.n + 2 * buckets.n + 2, sizeof(*job.v));
 	for (size_t i = 0; i < prefixes.n; i++)
 		job.v[n++] = (struct fetch){.kind = FETCH_LOG_GROUPS, .arg = prefixes.v[i]};
+	if (stream_names.n) {
+		streams = &job.v[n];
+		job.v[n++] = (struct fetch){.kind = FETCH_STREAMS, .arg = ""};
+	}
 	for (size_t i = 0; i < buckets.n; i++) {
 		job.v[n++] = (struct fetch){.kind = FETCH_HEAD, .arg = buckets.v[i]};
 		job.v[n++] = (struct fetch){.kind = FETCH_LIFECYCLE, .arg = buckets.v[i]};
@@ -519,8 +567,9 @@ static void read_destinations(struct collect *c, struct task *t)
 		keep_groups(t->region, &f->groups, sorted, n_groups);
 	}
 	t->region->log_groups_read = groups_ok;
+	settle_streams(c, t, streams, &stream_names);
 	for (size_t i = 0; i < buckets.n; i++) {
-		struct fetch *head = &job.v[prefixes.n + 2 * i];
+		struct fetch *head = &job.v[n - 2 * buckets.n + 2 * i];
 
 		settle_bucket(c, t, head, head + 1);
 		s3_lifecycle_release(&head[1].lifecycle);
@@ -528,6 +577,7 @@ static void read_destinations(struct collect *c, struct task *t)
 	free(sorted);
 	free(job.v);
 	strlist_release(&names);
+	strlist_release(&stream_names);
 	strlist_release(&prefixes);
 	strlist_release(&buckets);
 }

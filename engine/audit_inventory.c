@@ -1,6 +1,6 @@
 /* The audit's data: names of codes and severities, releasing inventories and
- * reports, and the pure helpers that read flow-log destinations (log group
- * ARNs, S3 ARNs and key prefixes, lifecycle expiration). */
+ * reports, and the pure helpers that read flow-log destinations (log group,
+ * delivery stream and S3 ARNs, S3 key prefixes, lifecycle expiration). */
 #include "engine/audit.h"
 
 #include <stdlib.h>
@@ -95,6 +95,7 @@ void audit_region_release(struct audit_region *r)
 	ec2_subnet_list_release(&r->subnets);
 	ec2_flow_log_list_release(&r->flow_logs);
 	logs_group_list_release(&r->log_groups);
+	strlist_release(&r->streams);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -207,6 +208,25 @@ const char *audit_flow_log_group(const struct ec2_flow_log *fl, struct buf *buf)
 	return buf->data;
 }
 
+const char *audit_flow_log_stream(const struct ec2_flow_log *fl, struct buf *buf)
+{
+	static const char kind[] = "deliverystream/";
+	const size_t kind_len = sizeof(kind) - 1;
+	const char *arn = fl->log_destination, *res;
+	size_t len;
+
+	if (!fl->log_destination_type ||
+	    strcmp(fl->log_destination_type, "kinesis-data-firehose") != 0)
+		return NULL;
+	if (!arn || strncmp(arn, "arn:", 4) != 0 || !field_is(arn, 2, "firehose") ||
+	    arn_field(arn, 5, &res, &len) < 0 || len <= kind_len ||
+	    strncmp(res, kind, kind_len) != 0)
+		return NULL;
+	buf_reset(buf);
+	buf_add(buf, res + kind_len, len - kind_len);
+	return buf->data;
+}
+
 int audit_s3_destination(char **out_bucket, char **out_prefix, const char *arn)
 {
 	const char *p, *slash;
@@ -267,7 +287,8 @@ int audit_s3_expiration(const struct s3_lifecycle *lc, const char *key_prefix)
 	return best;
 }
 
-int audit_log_group_visible(const struct ec2_flow_log *fl, const char *account, const char *region)
+int audit_destination_visible(const struct ec2_flow_log *fl, const char *account,
+                              const char *region)
 {
 	const char *arn = fl->log_destination;
 

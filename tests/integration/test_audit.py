@@ -2,7 +2,8 @@
 
 The findings vpcflow reports are compared, exactly, with findings the test
 computes itself from what boto3 reads back (VPCs, subnets, flow logs, log
-groups, buckets and their lifecycle rules), by the rules of DESIGN.md
+groups, Firehose delivery streams, buckets and their lifecycle rules), by the
+rules of DESIGN.md
 section 3 written again here in Python. Nothing is hard-coded but the seeding.
 
 moto cannot share a VPC into another account (RAM shares do not reach EC2), so
@@ -100,6 +101,27 @@ def log_group_of(fl):
     return m.group(1) if m else None
 
 
+def stream_of(fl, account, region):
+    """The Firehose delivery stream a flow log delivers to, when it is one of
+    account in region (one elsewhere cannot be listed, so it is not judged)."""
+    if fl.get("LogDestinationType") != "kinesis-data-firehose":
+        return None
+    m = re.match(r"arn:[^:]+:firehose:([^:]*):([^:]*):deliverystream/(.+)",
+                 fl.get("LogDestination", ""))
+    return m.group(3) if m and m.group(1) == region and m.group(2) == account else None
+
+
+def stream_names(firehose):
+    names, more, start = [], True, None
+    while more:
+        kw = {"ExclusiveStartDeliveryStreamName": start} if start else {}
+        page = firehose.list_delivery_streams(Limit=10000, **kw)
+        names += page["DeliveryStreamNames"]
+        more = page["HasMoreDeliveryStreams"]
+        start = names[-1] if names else None
+    return set(names)
+
+
 def truth(clients, account, regions, min_retention=0):
     """The findings the rules give for account in regions, from boto3 reads:
     a list of (severity, code, account, region, resource), and per VPC
@@ -117,6 +139,7 @@ def truth(clients, account, regions, min_retention=0):
         flow_logs = pages(ec2, "describe_flow_logs", "FlowLogs")
         groups = {g["logGroupName"]: g for g in
                   pages(clients("logs", region), "describe_log_groups", "logGroups")}
+        streams = None
         bits = collections.defaultdict(set)
         destinations = collections.OrderedDict()
         for vpc in vpcs.values():
@@ -137,6 +160,12 @@ def truth(clients, account, regions, min_retention=0):
                 name = log_group_of(fl)
                 exists = name in groups
                 destinations.setdefault(("logs", name), None)
+            elif stream_of(fl, account, region):
+                if streams is None:
+                    streams = stream_names(clients("firehose", region))
+                name = stream_of(fl, account, region)
+                exists = name in streams
+                destinations.setdefault(("firehose", name), None)
             if failed:
                 add("DELIVERY_FAILED", region, fl["FlowLogId"])
             traffic = {"ALL": {"ACCEPT", "REJECT"}}.get(fl["TrafficType"], {fl["TrafficType"]})
@@ -152,6 +181,10 @@ def truth(clients, account, regions, min_retention=0):
                     add("RETENTION_UNSET", region, name)
                 elif min_retention and groups[name]["retentionInDays"] < min_retention:
                     add("RETENTION_BELOW_MIN", region, name)
+                continue
+            if dest[0] == "firehose":
+                if dest[1] not in streams:
+                    add("DESTINATION_MISSING", region, dest[1])
                 continue
             _, bucket, key = dest
             exists, rules = buckets[bucket]
@@ -233,6 +266,17 @@ class AuditTest(harness.EmulatorTestCase):
         if retention:
             logs.put_retention_policy(logGroupName=name, retentionInDays=retention)
 
+    @staticmethod
+    def stream_arn(region, account, name):
+        return "arn:aws:firehose:%s:%s:deliverystream/%s" % (region, account, name)
+
+    @classmethod
+    def stream(cls, region, name):
+        cls.emu.client("firehose", region).create_delivery_stream(
+            DeliveryStreamName=name, ExtendedS3DestinationConfiguration={
+                "RoleARN": "arn:aws:iam::%s:role/firehose" % harness.ACCOUNT_ID,
+                "BucketARN": "arn:aws:s3:::audit-firehose"})
+
     @classmethod
     def seed_us_east_1(cls):
         r = "us-east-1"
@@ -247,6 +291,20 @@ class AuditTest(harness.EmulatorTestCase):
         mixed, _ = cls.vpc(r, "10.5.0.0/16")                        # covered + broken log
         cls.flow_log(r, [mixed], LogGroupName="audit-ok-use1")
         cls.flow_log(r, [mixed], LogGroupName="audit-missing-2-use1")
+        # Firehose: a stream that exists (covered), one deleted since
+        # (DESTINATION_MISSING, and NO_FLOW_LOG for its VPC), and one of
+        # another account (not judged: it cannot be listed from here).
+        for name in ("audit-stream-use1", "audit-gone-stream-use1"):
+            cls.stream(r, name)
+        for name in ("audit-stream-use1", "audit-gone-stream-use1"):
+            vpc, _ = cls.vpc(r, "10.6.0.0/16")
+            cls.flow_log(r, [vpc], LogDestinationType="kinesis-data-firehose",
+                         LogDestination=cls.stream_arn(r, harness.ACCOUNT_ID, name))
+        cls.emu.client("firehose", r).delete_delivery_stream(
+            DeliveryStreamName="audit-gone-stream-use1")
+        theirs, _ = cls.vpc(r, "10.7.0.0/16")
+        cls.flow_log(r, [theirs], LogDestinationType="kinesis-data-firehose",
+                     LogDestination=cls.stream_arn(r, "999999999999", "audit-theirs"))
 
     @classmethod
     def seed_eu_west_1(cls):
@@ -341,6 +399,52 @@ class AuditTest(harness.EmulatorTestCase):
         self.assertEqual(summary["covered"], vpcs - len(flagged))
         for sev in ("high", "medium", "low"):
             self.assertEqual(summary["findings"][sev], sum(1 for w in want if w[0] == sev))
+
+    def test_firehose_destinations(self):
+        _, doc = self.audit_json("--regions", "us-east-1", expect=3)
+        self.check_against_truth(doc, ["us-east-1"])
+        ec2 = self.emu.client("ec2", "us-east-1")
+        by_stream = {fl["LogDestination"].split("/")[-1]: fl
+                     for fl in ec2.describe_flow_logs()["FlowLogs"]
+                     if fl.get("LogDestinationType") == "kinesis-data-firehose"}
+        rows_of = collections.defaultdict(list)
+        for f in doc["findings"]:
+            rows_of[f["resource"]].append(f["code"])
+        gone = by_stream["audit-gone-stream-use1"]
+        row = [f for f in doc["findings"] if f["resource"] == "audit-gone-stream-use1"]
+        self.assertEqual([f["code"] for f in row], ["DESTINATION_MISSING"])
+        self.assertEqual((row[0]["severity"], row[0]["flowLogId"], row[0]["vpcId"]),
+                         ("high", gone["FlowLogId"], gone["ResourceId"]))
+        self.assertIn("Firehose delivery stream 'audit-gone-stream-use1' does not exist",
+                      row[0]["reason"])
+        self.assertEqual(rows_of[gone["ResourceId"]], ["NO_FLOW_LOG"])
+        # The stream that exists, and the one of another account, cover their VPCs.
+        for name in ("audit-stream-use1", "audit-theirs"):
+            self.assertEqual(rows_of[by_stream[name]["ResourceId"]], [], name)
+            self.assertEqual(rows_of[name], [], name)
+
+    def test_unreadable_streams_are_an_error_not_a_finding(self):
+        denied = json.dumps({"__type": "AccessDeniedException",
+                             "message": "not authorized to perform firehose:ListDeliveryStreams"})
+        rules = [{"match": {"target": "ListDeliveryStreams",
+                            "header_contains": ["Authorization", "/us-east-1/"]},
+                  "status": 400, "body": denied, "times": -1}]
+        with fault_server.Process(rules, upstream=self.emu.url) as fs:
+            env = self.emu.env(home=self.home, AWS_ENDPOINT_URL=fs.url)
+            proc, doc = self.audit_json("--regions", "us-east-1", env=env, expect=1)
+        self.assertEqual(len(doc["errors"]), 1, doc["errors"])
+        self.assertEqual(doc["errors"][0]["region"], "us-east-1")
+        self.assertIn("ListDeliveryStreams", doc["errors"][0]["message"])
+        self.assertIn("AccessDenied", doc["errors"][0]["message"])
+        # Nothing is said of the streams (the flow log into the deleted one
+        # is not known to be broken); the rest of the region is judged.
+        want, _ = truth(client_factory(self.emu), harness.ACCOUNT_ID, ["us-east-1"])
+        gone = [fl for fl in self.emu.client("ec2", "us-east-1").describe_flow_logs()["FlowLogs"]
+                if fl.get("LogDestination", "").endswith("/audit-gone-stream-use1")][0]
+        unjudged = ("audit-gone-stream-use1", gone["ResourceId"])
+        self.assertEqual(len([w for w in want if w[4] in unjudged]), 2)
+        self.assertEqual(sorted(rows(doc)), sorted(w for w in want if w[4] not in unjudged))
+        self.assertIn("region us-east-1", proc.stderr)
 
     def test_without_min_retention_nothing_is_below_it(self):
         _, doc = self.audit_json("--regions", ",".join(REGIONS), expect=3)
@@ -499,17 +603,23 @@ class RequestCountTest(harness.EmulatorTestCase):
 
     REGIONS = ["ca-central-1", "sa-east-1", "eu-north-1"]
     BUCKET = "audit-count-bucket"
+    STREAM = "audit-count-stream"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.emu.client("s3").create_bucket(Bucket=cls.BUCKET)
+        cls.emu.client("firehose", cls.REGIONS[0]).create_delivery_stream(
+            DeliveryStreamName=cls.STREAM, ExtendedS3DestinationConfiguration={
+                "RoleARN": "arn:aws:iam::%s:role/firehose" % harness.ACCOUNT_ID,
+                "BucketARN": "arn:aws:s3:::" + cls.BUCKET})
         cls.seeded = {r: 0 for r in cls.REGIONS}
 
     def seed(self, per_region):
         """Brings every region to per_region VPCs: a subnet each, half with a
         flow log to its own log group, one with an S3 flow log; in the first
-        region, one subnet with a flow log of its own."""
+        region, one subnet with a flow log of its own, and every third VPC
+        with a flow log to a Firehose stream (one that exists, or not)."""
         for region in self.REGIONS:
             ec2 = self.emu.client("ec2", region)
             logs = self.emu.client("logs", region)
@@ -523,6 +633,13 @@ class RequestCountTest(harness.EmulatorTestCase):
                     ec2.create_flow_logs(ResourceIds=[subnet], ResourceType="Subnet",
                                          TrafficType="ALL", LogGroupName=group,
                                          DeliverLogsPermissionArn=ROLE)
+                if i % 3 == 0 and region == self.REGIONS[0]:
+                    stream = self.STREAM if i % 2 else "audit-count-gone-%d" % i
+                    ec2.create_flow_logs(
+                        ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                        LogDestinationType="kinesis-data-firehose",
+                        LogDestination="arn:aws:firehose:%s:%s:deliverystream/%s"
+                        % (region, harness.ACCOUNT_ID, stream))
                 if i == 0:
                     ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC",
                                          TrafficType="ALL", LogDestinationType="s3",
@@ -563,9 +680,15 @@ class RequestCountTest(harness.EmulatorTestCase):
             for op in ("DescribeVpcs", "DescribeFlowLogs"):
                 self.assertEqual(large[(op, region)], 1, (op, region, large))
             self.assertGreaterEqual(large[("DescribeLogGroups", region)], 1)
-            # Subnets are read only where a flow log is on a subnet.
+            # Subnets are read only where a flow log is on a subnet, and
+            # delivery streams where a flow log delivers to one.
             self.assertEqual(large[("DescribeSubnets", region)],
                              1 if region == self.REGIONS[0] else 0, (region, large))
+            self.assertEqual(large[("ListDeliveryStreams", region)],
+                             1 if region == self.REGIONS[0] else 0, (region, large))
+        missing = {f["resource"] for f in doc_large["findings"]
+                   if f["code"] == "DESTINATION_MISSING"}
+        self.assertEqual(missing, {"audit-count-gone-%d" % i for i in range(0, 30, 6)})
         # The bucket that every region delivers to is read once.
         self.assertEqual(sum(n for (op, _), n in large.items() if op == "HEAD bucket"), 1)
         self.assertEqual(sum(n for (op, _), n in large.items() if op == "GET lifecycle"), 1)

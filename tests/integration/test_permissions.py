@@ -484,11 +484,16 @@ class ReadTest(PermissionsCase):
         cls.client("ec2", cls.FAR).create_flow_logs(
             ResourceIds=[cls.new_vpc(cls.FAR)], ResourceType="VPC", TrafficType="ALL",
             LogDestinationType="s3", LogDestination="arn:aws:s3:::perm-far")
-        # What plan reads.
+        # What plan reads; audit checks that the stream of a flow log exists.
         cls.client("firehose").create_delivery_stream(
             DeliveryStreamName="perm-stream", ExtendedS3DestinationConfiguration={
                 "RoleARN": "arn:aws:iam::%s:role/firehose" % ACCOUNT,
                 "BucketARN": "arn:aws:s3:::perm-logs"})
+        ec2.create_flow_logs(
+            ResourceIds=[cls.new_vpc()], ResourceType="VPC", TrafficType="ALL",
+            LogDestinationType="kinesis-data-firehose",
+            LogDestination="arn:aws:firehose:%s:%s:deliverystream/perm-stream"
+            % (cls.REGION, ACCOUNT))
         cls.plan_vpc = cls.new_vpc()
         cls.subnet = ec2.create_subnet(VpcId=cls.plan_vpc, CidrBlock="10.0.1.0/24")[
             "Subnet"]["SubnetId"]

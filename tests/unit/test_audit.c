@@ -6,9 +6,12 @@
  *   min DAYS                          --min-retention
  *   vpc ID [owner=ACCOUNT] [default]
  *   subnet ID VPC
- *   fl ID RESOURCE TRAFFIC [group=NAME] [arn=ARN] [s3=ARN] [failed=MESSAGE] [hive]
+ *   fl ID RESOURCE TRAFFIC [group=NAME] [arn=ARN] [s3=ARN] [firehose=ARN]
+ *      [failed=MESSAGE] [hive]
  *   groups-unread                     DescribeLogGroups could not be read
  *   group NAME RETENTION              an existing log group (0: never expires)
+ *   streams-unread                    ListDeliveryStreams could not be read
+ *   stream NAME                       an existing Firehose delivery stream
  *   bucket NAME present|absent|unknown [lifecycle] [rule=STATUS,PREFIX,DAYS[,tag]]...
  * Hand-written tests follow for the helpers, the remedy and the output. */
 #include <setjmp.h>
@@ -37,6 +40,9 @@ struct audit_case {
 #define SUB_1 "subnet-0111111111111111a"
 #define SUB_2 "subnet-0222222222222222b"
 #define SUB_3 "subnet-0333333333333333c"
+#define STREAM_ARN(region, account, name)                                                          \
+	"arn:aws:firehose:" region ":" account ":deliverystream/" name
+#define FH(name) " firehose=" STREAM_ARN("us-east-1", "111122223333", name)
 
 static const struct audit_case cases[] = {
     {"no_flow_log", "vpc " VPC_A "\n", "NO_FLOW_LOG " VPC_A "\n"},
@@ -144,6 +150,30 @@ static const struct audit_case cases[] = {
      "RETENTION_BELOW_MIN b\n"},
     {"s3_unknown_bucket_not_judged",
      "vpc " VPC_A "\nfl fl-1 " VPC_A " ALL s3=arn:aws:s3:::b\nbucket b unknown\n", ""},
+    {"firehose_stream_present", "vpc " VPC_A "\nfl fl-1 " VPC_A " ALL" FH("s") "\nstream s\n", ""},
+    {"firehose_stream_missing", "vpc " VPC_A "\nfl fl-1 " VPC_A " ALL" FH("gone") "\nstream s\n",
+     "DESTINATION_MISSING gone\nNO_FLOW_LOG " VPC_A "\n"},
+    {"firehose_stream_missing_beside_a_good_log",
+     "vpc " VPC_A "\nfl fl-1 " VPC_A " ALL" FH("gone") "\nfl fl-2 " VPC_A " ALL" FH("s")
+     "\nstream s\n",
+     "DESTINATION_MISSING gone\n"},
+    {"firehose_stream_missing_once_for_its_flow_logs",
+     "vpc " VPC_A "\nvpc " VPC_B "\nfl fl-1 " VPC_A " ALL" FH("gone") "\nfl fl-2 " VPC_B
+     " ALL" FH("gone") "\n",
+     "DESTINATION_MISSING gone\nNO_FLOW_LOG " VPC_A "\nNO_FLOW_LOG " VPC_B "\n"},
+    {"firehose_streams_unread_are_not_judged",
+     "streams-unread\nvpc " VPC_A "\nfl fl-1 " VPC_A " ALL" FH("gone") "\n", ""},
+    {"firehose_stream_of_other_account_is_not_judged",
+     "vpc " VPC_A "\nfl fl-1 " VPC_A
+     " ALL firehose=" STREAM_ARN("us-east-1", "999999999999", "theirs") "\n",
+     ""},
+    {"firehose_stream_of_other_region_is_not_judged",
+     "vpc " VPC_A "\nfl fl-1 " VPC_A
+     " ALL firehose=" STREAM_ARN("eu-west-1", "111122223333", "far") "\n",
+     ""},
+    {"firehose_failed_delivery",
+     "vpc " VPC_A "\nfl fl-1 " VPC_A " ALL" FH("s") " failed=Access_error\nstream s\n",
+     "DELIVERY_FAILED fl-1\nNO_FLOW_LOG " VPC_A "\n"},
     {"shared_vpc_not_judged", "vpc " VPC_A " owner=999999999999\n", "SHARED " VPC_A "\n"},
     {"unknown_account_judges_everything", "account -\nvpc " VPC_A " owner=999999999999\n",
      "NO_FLOW_LOG " VPC_A "\n"},
@@ -225,6 +255,7 @@ static void build(struct audit_inventory *inv, struct audit_options *opt, const 
 	r = the_region(inv);
 	r->region = xstrdup("us-east-1");
 	r->log_groups_read = 1;
+	r->streams_read = 1;
 
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *words[16], *wsave = NULL;
@@ -275,6 +306,11 @@ static void build(struct audit_inventory *inv, struct audit_options *opt, const 
 				f->log_destination_type = xstrdup("s3");
 				f->log_destination = xstrdup(v);
 			}
+			if ((v = opt_value(words, n, "firehose"))) {
+				free(f->log_destination_type);
+				f->log_destination_type = xstrdup("kinesis-data-firehose");
+				f->log_destination = xstrdup(v);
+			}
 			f->deliver_logs_status = xstrdup("SUCCESS");
 			if ((v = opt_value(words, n, "failed"))) {
 				free(f->deliver_logs_status);
@@ -282,6 +318,10 @@ static void build(struct audit_inventory *inv, struct audit_options *opt, const 
 				f->deliver_logs_error_message = xstrdup(v);
 			}
 			f->hive_compatible_partitions = has_word(words, n, "hive");
+		} else if (strcmp(words[0], "streams-unread") == 0) {
+			r->streams_read = 0;
+		} else if (strcmp(words[0], "stream") == 0) {
+			strlist_add(&r->streams, words[1]);
 		} else if (strcmp(words[0], "groups-unread") == 0) {
 			r->log_groups_read = 0;
 		} else if (strcmp(words[0], "group") == 0) {
@@ -403,6 +443,46 @@ static void test_reasons_and_fields(void **state)
 	audit_inventory_release(&inv);
 }
 
+/* A missing delivery stream: its row names the stream, the flow log and the
+ * VPC, and says what it means. */
+static void test_missing_stream_row(void **state)
+{
+	struct audit_inventory inv;
+	struct audit_options opt;
+	struct audit_report rep;
+	const struct audit_finding *f;
+
+	evaluate(&rep, "vpc " VPC_A "\nfl fl-1 " VPC_A " ALL" FH("gone") "\n", &opt, &inv);
+	f = find(&rep, AUDIT_DESTINATION_MISSING);
+	assert_non_null(f);
+	assert_int_equal(f->severity, AUDIT_HIGH);
+	assert_string_equal(f->resource, "gone");
+	assert_string_equal(f->flow_log_id, "fl-1");
+	assert_string_equal(f->vpc_id, VPC_A);
+	assert_null(f->log_group);
+	assert_null(f->bucket);
+	assert_string_equal(f->reason, "Firehose delivery stream 'gone' does not exist, so flow "
+	                               "log fl-1 delivers nothing");
+	f = find(&rep, AUDIT_NO_FLOW_LOG);
+	assert_non_null(f);
+	assert_non_null(strstr(f->reason, "fl-1 does not deliver"));
+	assert_int_equal(rep.summary.covered, 0);
+	audit_report_release(&rep);
+	audit_inventory_release(&inv);
+
+	evaluate(&rep,
+	         "vpc " VPC_A "\nvpc " VPC_B "\nfl fl-1 " VPC_A " ALL" FH("gone") "\nfl fl-2 " VPC_B
+	         " REJECT" FH("gone") "\n",
+	         &opt, &inv);
+	f = find(&rep, AUDIT_DESTINATION_MISSING);
+	assert_non_null(f);
+	assert_null(f->flow_log_id);
+	assert_null(f->vpc_id);
+	assert_non_null(strstr(f->reason, "2 flow logs deliver nothing (fl-1, fl-2)"));
+	audit_report_release(&rep);
+	audit_inventory_release(&inv);
+}
+
 static void test_summary_counts_notes_apart(void **state)
 {
 	struct audit_inventory inv;
@@ -447,20 +527,37 @@ static void test_destination_helpers(void **state)
 	fl.log_destination_type = "cloud-watch-logs";
 	fl.log_destination = "arn:aws:logs:eu-west-1:111122223333:log-group:/a/b:*";
 	assert_string_equal(audit_flow_log_group(&fl, &b), "/a/b");
-	assert_true(audit_log_group_visible(&fl, "111122223333", "eu-west-1"));
-	assert_false(audit_log_group_visible(&fl, "111122223333", "us-east-1"));
-	assert_false(audit_log_group_visible(&fl, "444455556666", "eu-west-1"));
-	assert_true(audit_log_group_visible(&fl, NULL, "eu-west-1"));
+	assert_true(audit_destination_visible(&fl, "111122223333", "eu-west-1"));
+	assert_false(audit_destination_visible(&fl, "111122223333", "us-east-1"));
+	assert_false(audit_destination_visible(&fl, "444455556666", "eu-west-1"));
+	assert_true(audit_destination_visible(&fl, NULL, "eu-west-1"));
 	fl.log_destination = "arn:aws:logs:eu-west-1:111122223333:log-group:plain";
 	assert_string_equal(audit_flow_log_group(&fl, &b), "plain");
 	fl.log_group_name = "named";
 	assert_string_equal(audit_flow_log_group(&fl, &b), "named");
-	assert_true(audit_log_group_visible(&fl, "444455556666", "us-east-1"));
+	assert_true(audit_destination_visible(&fl, "444455556666", "us-east-1"));
 	fl.log_group_name = NULL;
 	fl.log_destination = "arn:aws:s3:::bucket";
 	assert_null(audit_flow_log_group(&fl, &b));
 	fl.log_destination_type = "s3";
 	assert_null(audit_flow_log_group(&fl, &b));
+	assert_null(audit_flow_log_stream(&fl, &b));
+
+	fl.log_destination_type = "kinesis-data-firehose";
+	fl.log_destination = STREAM_ARN("eu-west-1", "111122223333", "flows");
+	assert_string_equal(audit_flow_log_stream(&fl, &b), "flows");
+	assert_null(audit_flow_log_group(&fl, &b));
+	assert_true(audit_destination_visible(&fl, "111122223333", "eu-west-1"));
+	assert_false(audit_destination_visible(&fl, "111122223333", "us-east-1"));
+	assert_false(audit_destination_visible(&fl, "444455556666", "eu-west-1"));
+	fl.log_destination = "arn:aws:firehose:eu-west-1:111122223333:deliverystream/";
+	assert_null(audit_flow_log_stream(&fl, &b));
+	fl.log_destination = "arn:aws:firehose:eu-west-1:111122223333:other/flows";
+	assert_null(audit_flow_log_stream(&fl, &b));
+	fl.log_destination = "arn:aws:s3:::bucket";
+	assert_null(audit_flow_log_stream(&fl, &b));
+	fl.log_destination = NULL;
+	assert_null(audit_flow_log_stream(&fl, &b));
 	buf_release(&b);
 
 	audit_s3_key_prefix(&b, "p/q", "111122223333", "us-east-1", 0);
@@ -784,6 +881,7 @@ int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 	    cmocka_unit_test(test_reasons_and_fields),
+	    cmocka_unit_test(test_missing_stream_row),
 	    cmocka_unit_test(test_summary_counts_notes_apart),
 	    cmocka_unit_test(test_destination_helpers),
 	    cmocka_unit_test(test_retention_and_severity_names),

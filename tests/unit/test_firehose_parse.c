@@ -1,9 +1,10 @@
-/* The parsers added for apply: Firehose's DescribeDeliveryStream and S3's
- * GetBucketTagging answers. */
+/* The parsers added for apply and audit: Firehose's DescribeDeliveryStream
+ * and ListDeliveryStreams, and S3's GetBucketTagging answers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -42,6 +43,49 @@ static void test_stream(void **state)
 	json_decref(empty);
 }
 
+static void test_stream_names(void **state)
+{
+	json_t *more = json_loads("{\"DeliveryStreamNames\": [\"a\", \"b\"], "
+	                          "\"HasMoreDeliveryStreams\": true}",
+	                          0, NULL);
+	json_t *last = json_loads("{\"DeliveryStreamNames\": [\"c\"], "
+	                          "\"HasMoreDeliveryStreams\": false}",
+	                          0, NULL);
+	json_t *none = json_loads("{\"DeliveryStreamNames\": [], \"HasMoreDeliveryStreams\": "
+	                          "false}",
+	                          0, NULL);
+	json_t *stuck = json_loads("{\"DeliveryStreamNames\": [], \"HasMoreDeliveryStreams\": "
+	                           "true}",
+	                           0, NULL);
+	json_t *empty = json_object();
+	struct strlist names = STRLIST_INIT;
+	struct aws_error err;
+	char *next = NULL;
+
+	error_clear(&err);
+	assert_int_equal(firehose_parse_stream_names(&names, more, &next, &err), 0);
+	assert_string_equal(next, "b");
+	free(next);
+	assert_int_equal(firehose_parse_stream_names(&names, last, &next, &err), 0);
+	assert_null(next);
+	assert_int_equal(names.n, 3);
+	assert_string_equal(names.v[0], "a");
+	assert_string_equal(names.v[2], "c");
+	assert_int_equal(firehose_parse_stream_names(&names, none, &next, &err), 0);
+	assert_null(next);
+	assert_int_equal(names.n, 3);
+	assert_int_equal(firehose_parse_stream_names(&names, stuck, &next, &err), ERR_PARSE);
+	assert_null(next);
+	assert_int_equal(firehose_parse_stream_names(&names, empty, &next, &err), ERR_PARSE);
+	assert_string_equal(err.operation, "ListDeliveryStreams");
+	strlist_release(&names);
+	json_decref(more);
+	json_decref(last);
+	json_decref(none);
+	json_decref(stuck);
+	json_decref(empty);
+}
+
 static void test_bucket_tagging(void **state)
 {
 	static const char ok[] =
@@ -68,6 +112,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_stream),
+	    cmocka_unit_test(test_stream_names),
 	    cmocka_unit_test(test_bucket_tagging),
 	};
 
