@@ -398,6 +398,8 @@ static void judge_destination(struct region_eval *ev, const struct dest_use *use
 			f->prefix = *d.prefix ? xstrdup(d.prefix) : NULL;
 		} else if (d.kind == DEST_LOGS) {
 			f->log_group = xstrdup(d.name);
+		} else if (d.kind == DEST_FIREHOSE) {
+			f->delivery_stream = xstrdup(d.name);
 		}
 		if (n == 1)
 			f->flow_log_id = xstrdup(fl->flow_log_id);

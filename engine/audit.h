@@ -122,11 +122,10 @@ struct audit_options {
 };
 
 /* One row of the report. Strings owned; vpc_id, flow_log_id, log_group,
- * bucket and prefix are NULL when the finding does not concern one. resource
- * is the subject: the VPC for coverage findings, the flow log for
- * DELIVERY_FAILED, the log group, bucket or delivery stream for destination
- * findings.
- * subnets lists the subnets a PARTIAL_SUBNET_COVERAGE finding would fix.
+ * bucket, prefix and delivery_stream are NULL when the finding does not
+ * concern one. resource is the subject: the VPC for coverage findings, the
+ * flow log for DELIVERY_FAILED, the log group, bucket or delivery stream for
+ * destination findings. subnets lists the subnets a PARTIAL_SUBNET_COVERAGE finding would fix.
  * retention_days is the current retention of a RETENTION_* finding (0:
  * never expires). */
 struct audit_finding {
@@ -142,6 +141,7 @@ struct audit_finding {
 	char *log_group;
 	char *bucket;
 	char *prefix;
+	char *delivery_stream;
 	struct strlist subnets;
 	int retention_days;
 };

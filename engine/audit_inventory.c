@@ -157,6 +157,7 @@ void audit_report_release(struct audit_report *r)
 		free(f->flow_log_id);
 		free(f->log_group);
 		free(f->bucket);
+		free(f->delivery_stream);
 		free(f->prefix);
 		strlist_release(&f->subnets);
 	}

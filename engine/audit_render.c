@@ -319,6 +319,8 @@ static json_t *finding_json(const struct audit_finding *f)
 		json_object_set_new(o, "bucket", json_string(f->bucket));
 		json_object_set_new(o, "prefix", json_string(f->prefix ? f->prefix : ""));
 	}
+	if (f->delivery_stream)
+		json_object_set_new(o, "deliveryStream", json_string(f->delivery_stream));
 	if (f->code == AUDIT_RETENTION_UNSET || f->code == AUDIT_RETENTION_BELOW_MIN)
 		json_object_set_new(o, "retentionDays", json_integer(f->retention_days));
 	if (f->code == AUDIT_PARTIAL_SUBNET_COVERAGE) {
