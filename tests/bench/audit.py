@@ -3,8 +3,8 @@
 
 Seeds moto (signature checking on) with R regions x V VPCs (S subnets each; a
 fraction of the VPCs without a flow log, the others with a VPC-level flow log
-to one log group per region), puts the fault server in front of it as a proxy
-that delays every request by the given latency, and times, over N runs each:
+to one log group per region), delays every request by the given latency, and
+times, over N runs each:
 
   vpcflow audit          vpcflow audit --regions R1,... --output json
   aws CLI script         tests/bench/audit_cli.sh: describe-vpcs, describe-subnets,
@@ -21,10 +21,12 @@ other reads run alongside) times the latency.
 
 moto works out each answer in Python, one at a time: at hundreds of VPCs that
 costs seconds, more than the latency, and would make every client look alike.
-So by default a replay cache (tests/bench/audit_replay.py) sits between the
-latency proxy and moto, filled by one unmeasured run of each client; the
-emulator's own time is printed apart. --live measures against moto itself.
-A benchmark, not a test.
+So by default a replay cache (tests/bench/audit_replay.py) answers instead,
+filled by one unmeasured run of each client, and adds the latency itself (one
+Python process serving, rather than a latency proxy in front of it: both
+would share the machine's cores with the client measured). The emulator's
+own time is printed apart. --live measures against moto itself, through the
+fault server as a latency proxy. A benchmark, not a test.
 
 Usage: tests/bench/audit.py [--regions 4] [--vpcs 250] [--subnets 2]
                             [--unlogged 0.2] [--latency-ms 50] [--runs 3]
@@ -33,6 +35,7 @@ Usage: tests/bench/audit.py [--regions 4] [--vpcs 250] [--subnets 2]
 
 import argparse
 import collections
+import json
 import os
 import shutil
 import statistics
@@ -40,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -94,6 +98,21 @@ def measure(argv, env, runs, ok=(0,)):
     return times
 
 
+class ReplayLog:
+    """The delayed port of the replay cache, with the fault server's
+    url and requests() (what the measured runs sent)."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def requests(self):
+        with urllib.request.urlopen(self.url + "/__requests") as f:
+            return json.load(f)
+
+    def stop(self):
+        pass
+
+
 def operation(req):
     return req["action"] or req["target"].split(".")[-1] or req["method"]
 
@@ -131,10 +150,13 @@ def main():
         upstream = emu.url
         if not args.live:
             replay = subprocess.Popen([sys.executable, os.path.join(HERE, "audit_replay.py"),
-                                       "--upstream", emu.url], stdout=subprocess.PIPE, text=True)
+                                       "--upstream", emu.url, "--delay-ms",
+                                       str(args.latency_ms)], stdout=subprocess.PIPE, text=True)
             upstream = "http://127.0.0.1:%d" % int(replay.stdout.readline().split()[1])
-        proxy = fault_server.Process([{"kind": "proxy", "delay": latency, "times": -1}],
-                                     upstream=upstream).start()
+            proxy = ReplayLog("http://127.0.0.1:%d" % int(replay.stdout.readline().split()[1]))
+        else:
+            proxy = fault_server.Process([{"kind": "proxy", "delay": latency, "times": -1}],
+                                         upstream=upstream).start()
         py = sys.executable
         cases = [
             ("vpcflow audit", lambda url: [args.vpcflow, "audit", "--output", "json",

@@ -10,15 +10,24 @@ Two requests are the same when method, path, X-Amz-Target, body and the
 region and service of their signature agree (dates and signatures differ).
 Only for state that does not change while the benchmark runs.
 
-    audit_replay.py --upstream URL     prints "PORT <n>" once listening
+With --delay-ms, a second port shares the cache and answers each request
+that many milliseconds late: the network latency the benchmark adds, in the
+same process rather than in a proxy in front (one Python hop, not two, on a
+machine whose cores the client needs too). It keeps a log of the requests it
+answered, read with GET /__requests (and emptied with DELETE /__requests).
+
+    audit_replay.py --upstream URL [--delay-ms N]
+        prints "PORT <n>" (no delay) and, with --delay-ms, "DELAYED <n>"
 """
 
 import argparse
 import http.client
 import http.server
+import json
 import re
 import sys
 import threading
+import time
 import urllib.parse
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
@@ -29,11 +38,13 @@ class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # the default 5 drops SYNs of concurrent clients
 
-    def __init__(self, upstream):
+    def __init__(self, upstream, delay=0.0, cache=None, lock=None):
         super().__init__(("127.0.0.1", 0), Handler)
         self.upstream = urllib.parse.urlsplit(upstream)
-        self.cache = {}
-        self.lock = threading.Lock()
+        self.cache = {} if cache is None else cache
+        self.lock = lock or threading.Lock()
+        self.delay = delay
+        self.log = []  # with a delay: the requests answered
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -46,6 +57,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if self.path == "/__requests":
+            return self.requests_log()
+        if self.server.delay:
+            time.sleep(self.server.delay)
+            action = re.search(rb"(?:^|&)Action=([A-Za-z]+)", body)
+            with self.server.lock:
+                self.server.log.append({
+                    "method": self.command, "path": self.path,
+                    "action": action.group(1).decode() if action else "",
+                    "target": self.headers.get("X-Amz-Target", ""),
+                    "headers": {"Authorization": self.headers.get("Authorization", "")}})
         scope = re.search(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/",
                           self.headers.get("Authorization", ""))
         key = (self.command, self.path, self.headers.get("X-Amz-Target", ""), body,
@@ -66,6 +88,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_any
+
+    def requests_log(self):
+        with self.server.lock:
+            data = json.dumps(self.server.log).encode()
+            if self.command == "DELETE":
+                self.server.log.clear()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def forward(self, body):
         up = self.server.upstream
@@ -88,15 +121,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--upstream", required=True)
+    ap.add_argument("--delay-ms", type=float, default=0)
     args = ap.parse_args()
     server = Server(args.upstream)
     print("PORT %d" % server.server_address[1], flush=True)
+    delayed = None
+    if args.delay_ms:
+        delayed = Server(args.upstream, args.delay_ms / 1000.0, server.cache, server.lock)
+        threading.Thread(target=delayed.serve_forever, daemon=True).start()
+        print("DELAYED %d" % delayed.server_address[1], flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+        if delayed:
+            delayed.server_close()
 
 
 if __name__ == "__main__":
