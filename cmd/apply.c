@@ -45,6 +45,9 @@ static int run_apply(struct context *ctx, const struct args *args)
 	if (ctx->output != OUTPUT_JSON)
 		planning_print(ctx, &pl);
 	if (plan_is_blocked(&pl.plan)) {
+		/* A program reading the JSON learns why nothing was done. */
+		if (ctx->output == OUTPUT_JSON)
+			planning_print_json(&pl, 0, 0);
 		for (size_t i = 0; i < pl.plan.n; i++)
 			if (pl.plan.v[i].kind == PLAN_BLOCKED)
 				cli_error(ctx, "%s", pl.plan.v[i].text + 7);

@@ -240,6 +240,16 @@ void planning_print_errors(const struct context *ctx, const struct planning *pl)
 			cli_error(ctx, "%s", p->v[i].text + strlen("error: "));
 }
 
+void planning_print_json(const struct planning *pl, size_t done, size_t failed)
+{
+	json_t *root = plan_to_json(&pl->plan);
+
+	json_object_set_new(root, "done", json_integer((json_int_t)done));
+	json_object_set_new(root, "failed", json_integer((json_int_t)failed));
+	output_json_print(stdout, root);
+	json_decref(root);
+}
+
 int planning_finish(const struct context *ctx, const struct planning *pl, const char *what)
 {
 	const struct plan *p = &pl->plan;
@@ -247,12 +257,7 @@ int planning_finish(const struct context *ctx, const struct planning *pl, const 
 	size_t skipped = apply_count(p, PLAN_SKIPPED), errors = plan_count(p, PLAN_ERROR);
 
 	if (ctx->output == OUTPUT_JSON) {
-		json_t *root = plan_to_json(p);
-
-		json_object_set_new(root, "done", json_integer((json_int_t)done));
-		json_object_set_new(root, "failed", json_integer((json_int_t)failed));
-		output_json_print(stdout, root);
-		json_decref(root);
+		planning_print_json(pl, done, failed);
 	} else if (!ctx->quiet && done + failed + skipped) {
 		printf("\n%s %s: %zu done, %zu failed, %zu skipped.\n", what,
 		       failed || errors ? "finished with errors" : "complete", done, failed,

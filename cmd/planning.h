@@ -40,6 +40,9 @@ void planning_apply_options(struct apply_options *opt, struct context *ctx,
 /* Prints the plan's errors on stderr, one line each, whatever the output
  * format: the plan itself (on stdout) may be read by a program. */
 void planning_print_errors(const struct context *ctx, const struct planning *pl);
+/* Prints the plan as JSON on stdout, with how many actions were done and
+ * failed. */
+void planning_print_json(const struct planning *pl, size_t done, size_t failed);
 /* Prints the outcome summary and the plan's errors; returns the exit code of
  * the run. */
 int planning_finish(const struct context *ctx, const struct planning *pl, const char *verb);

@@ -301,6 +301,17 @@ class RoleTest(harness.EmulatorTestCase):
                          "that service to its trust policy, or name another role in "
                          "iamRole\n")
 
+    def test_blocked_apply_json_says_why_on_stdout(self):
+        self.make_role("json-blocked", "ec2.amazonaws.com")
+        proc = self.run_vpcflow("apply", self.spec("json-blocked"), "--yes", "--output", "json",
+                                env=self.emu.env(region=self.REGION, home=self.home))
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        doc = json.loads(proc.stdout)
+        self.assertEqual([a["kind"] for a in doc["actions"] if a["op"] == "error"], ["blocked"])
+        self.assertEqual((doc["done"], doc["failed"]), (0, 0))
+        self.assertIn("role json-blocked does not trust", proc.stderr)
+        self.assertEqual(flow_logs(self.emu, self.REGION, [self.vpc]), [])
+
     def hide_role_from_plan(self, name):
         """A fault server rule that answers the plan's GetRole of role name
         with NoSuchEntity, as if the role were made after the plan read."""
