@@ -348,9 +348,19 @@ static int summarize_parallel(struct logs_run *run, struct logreader *main_reade
 		logreader_init(&readers[i], &main_reader->base, on_record, &parts[i]);
 	}
 	rc = logreader_file_parallel(readers, SUMMARY_THREADS, path, err);
+	if (rc != 1) {
+		/* Into the first part, whose table is grown already; it then
+		 * takes run's place. */
+		struct summary *into = parts[0].sum;
+
+		summary_merge(into, run->sum);
+		for (size_t i = 1; i < SUMMARY_THREADS; i++)
+			summary_merge(into, parts[i].sum);
+		parts[0].sum = run->sum;
+		run->sum = into;
+	}
 	for (size_t i = 0; i < SUMMARY_THREADS; i++) {
 		if (rc != 1) {
-			summary_merge(run->sum, parts[i].sum);
 			main_reader->lines += readers[i].lines;
 			main_reader->records += readers[i].records;
 			main_reader->malformed += readers[i].malformed;

@@ -16,11 +16,12 @@
 #include "aws/xalloc.h"
 #include "engine/parallel.h"
 
-#define ZOUT_SIZE  (256 * 1024)
-#define READ_SIZE  (4 * 1024 * 1024)
-#define LINE_MAX_  (1024 * 1024)
-#define JSON_LIMIT ((size_t)1 << 31)
-#define SPLIT_MIN  ((off_t)64 * 1024 * 1024)
+#define ZOUT_SIZE     (256 * 1024)
+#define READ_SIZE     (4 * 1024 * 1024)
+#define LINE_MAX_     (1024 * 1024)
+#define JSON_LIMIT    ((size_t)1 << 31)
+#define SPLIT_MIN     ((off_t)64 * 1024 * 1024)
+#define POPULATE_SIZE ((size_t)16 * 1024 * 1024)
 
 void logreader_init(struct logreader *r, const struct record_layout *base, logreader_fn fn,
                     void *ctx)
@@ -355,13 +356,49 @@ struct part_job {
 	int *rcs;
 };
 
+/* The pages wholly inside [from, to): [*first, *last) (empty when none). */
+static void pages_within(const char *from, const char *to, char **first, char **last)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)from + page - 1) & ~(page - 1), b = (uintptr_t)to & ~(page - 1);
+
+	*first = (char *)a;
+	*last = (char *)(b > a ? b : a);
+}
+
 static void read_part(void *arg, size_t i)
 {
 	struct part_job *job = arg;
 	struct logreader *r = &job->readers[i];
+	const char *p = job->starts[i], *end = p + job->lens[i];
+	char *done, *last;
 	struct aws_error err;
 
-	job->rcs[i] = feed_text(r, job->starts[i], job->lens[i]);
+	/* A piece at a time: its pages are mapped in one call first rather
+	 * than faulted in one by one, and dropped once read (lines are copied
+	 * across pieces), so that each thread clears its own part instead of
+	 * the caller's munmap clearing the whole file at the end. The range
+	 * stays mapped: unmapped, it could be handed to an allocation that
+	 * the caller's munmap would then take away. */
+	pages_within(p, end, &done, &last);
+	job->rcs[i] = 0;
+	while (p < end && !job->rcs[i]) {
+		size_t n = (size_t)(end - p) < POPULATE_SIZE ? (size_t)(end - p) : POPULATE_SIZE;
+		char *from, *to;
+
+#ifdef MADV_POPULATE_READ
+		uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), off = (uintptr_t)p & (page - 1);
+
+		madvise((void *)(p - off), n + off, MADV_POPULATE_READ);
+#endif
+		job->rcs[i] = feed_text(r, p, n);
+		p += n;
+		pages_within(done, p, &from, &to);
+		if (to > from && to <= last) {
+			madvise(from, (size_t)(to - from), MADV_DONTNEED);
+			done = to;
+		}
+	}
 	if (!job->rcs[i])
 		job->rcs[i] = logreader_end(r, &err);
 }

@@ -209,6 +209,8 @@ int record_parse(struct record *out, const struct record_layout *l, const char *
 	if (len && end[-1] == '\r')
 		end--;
 	out->layout = l;
+	out->line = line;
+	out->end = line + len;
 	out->n = 0;
 	out->status = RECORD_OK;
 	out->event_ms = 0;
@@ -262,6 +264,12 @@ int record_u64(const struct record_value *v, uint64_t *out)
 	return 0;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LITTLE_ENDIAN_WORDS 1
+#else
+#define LITTLE_ENDIAN_WORDS 0
+#endif
+
 /* a.b.c.d, fast path for the common case. */
 static int parse_v4(const char *s, uint32_t len, unsigned char out[4])
 {
@@ -287,6 +295,101 @@ static int parse_v4(const char *s, uint32_t len, unsigned char out[4])
 	if (!digits || k != 3)
 		return -1;
 	out[3] = (unsigned char)part;
+	return 0;
+}
+
+/* The dots and the digits of the 16 bytes at s, as bits. */
+static inline void classify16(const char *s, unsigned *dots, unsigned *digits)
+{
+#if defined(__SSE2__)
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+
+	*dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+	*digits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+#else
+	*dots = *digits = 0;
+	for (int i = 0; i < 16; i++) {
+		*dots |= (unsigned)(s[i] == '.') << i;
+		*digits |= (unsigned)(s[i] >= '0' && s[i] <= '9') << i;
+	}
+#endif
+}
+
+/* Two parts of an address, each of 1 to 3 digits, given as the 4 bytes
+ * that end it (keep: its digits' bytes), in the two halves of w; their
+ * numbers come out in the two halves of the result. Every byte goes from
+ * digit to number at once, and each byte of w * 10 + (w >> 8) pairs a digit
+ * with the next: hundreds * 100 + that pair is a part. */
+static inline uint64_t parts2(uint64_t w, uint64_t keep)
+{
+	const uint64_t low = 0x000000ff000000ffull;
+	uint64_t pairs;
+
+	w = (w & keep) - (0x3030303030303030ull & keep);
+	pairs = w * 10 + (w >> 8);
+	return ((w >> 8) & low) * 100 + ((pairs >> 16) & low);
+}
+
+/* The 4 bytes that end at s + end, in the low half of a word. */
+static inline uint64_t word4(const char *s, unsigned end)
+{
+	uint32_t w;
+
+	memcpy(&w, s + end - 4, 4);
+	return w;
+}
+
+/* a.b.c.d from the 16 bytes at s (len of them the value), without a branch
+ * on its digits: the dots are found as bits, which give the four parts.
+ * -1 when the value is not exactly that. The 3 bytes before s are read. */
+static int ipv4_16(const char *s, unsigned len, uint32_t *out)
+{
+	static const uint64_t keep[4] = {0, 0xff000000u, 0xffff0000u, 0xffffff00u};
+	unsigned dots, digits, all = (1u << len) - 1, d0, d1, d2, rest, bad;
+	uint64_t ab, cd;
+
+	classify16(s, &dots, &digits);
+	dots &= all;
+	rest = dots;
+	d0 = (unsigned)__builtin_ctz(rest | 1u << 16);
+	rest &= rest - 1;
+	d1 = (unsigned)__builtin_ctz(rest | 1u << 16);
+	rest &= rest - 1;
+	d2 = (unsigned)__builtin_ctz(rest | 1u << 16);
+	rest &= rest - 1;
+	/* Every byte a dot or a digit, three dots, parts of 1 to 3 digits. */
+	bad = ((dots | digits) & all) != all;
+	bad |= rest != 0;
+	bad |= d0 - 1 > 2;
+	bad |= d1 - d0 - 2 > 2;
+	bad |= d2 - d1 - 2 > 2;
+	bad |= len - d2 - 2 > 2;
+	if (bad)
+		return -1;
+	ab = parts2(word4(s, d0) | word4(s, d1) << 32, keep[d0] | keep[d1 - d0 - 1] << 32);
+	cd = parts2(word4(s, d2) | word4(s, len) << 32,
+	            keep[d2 - d1 - 1] | keep[len - d2 - 1] << 32);
+	if ((ab | cd) & 0xffffff00ffffff00ull)
+		return -1; /* a part above 255 */
+	*out = (uint32_t)ab << 24 | (uint32_t)(ab >> 32) << 16 | (uint32_t)cd << 8 |
+	       (uint32_t)(cd >> 32);
+	return 0;
+}
+
+int record_ipv4(const struct record *r, int i, uint32_t *out)
+{
+	const struct record_value *v = record_at(r, i);
+	unsigned char b[4];
+
+	if (!v)
+		return -1;
+	if (LITTLE_ENDIAN_WORDS && v->len >= 7 && v->len <= 15 && v->s - r->line >= 3 &&
+	    r->end - v->s >= 16 && ipv4_16(v->s, v->len, out) == 0)
+		return 0;
+	if (parse_v4(v->s, v->len, b) != 0)
+		return -1;
+	*out = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 	return 0;
 }
 

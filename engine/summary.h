@@ -4,11 +4,11 @@
  * accepted, its return rejected) rather than a stateful security group (the
  * request itself rejected).
  *
- * Records are counted into one table of flows as they stream by
- * (summary_add): one entry per distinct addresses, ports, protocol and
- * action, so memory grows with distinct flows, not records. The lists are
- * sums over the flows, made by summary_report. Summaries of parts of the
- * input can be merged. */
+ * Records are counted into a table of flows as they stream by
+ * (summary_add, engine/flowtab.h): one entry per distinct addresses, ports,
+ * protocol and action, so memory grows with distinct flows, not records.
+ * The lists are sums over the flows, made by summary_report. Summaries of
+ * parts of the input can be merged. */
 #ifndef VPCFLOW_ENGINE_SUMMARY_H
 #define VPCFLOW_ENGINE_SUMMARY_H
 
@@ -60,8 +60,8 @@ void summary_free(struct summary *s);
 void summary_add(struct summary *s, const struct record *r);
 /* Adds everything counted in from into into. */
 void summary_merge(struct summary *into, const struct summary *from);
-/* Builds the report with at most top rows a list. s is not const: the last
- * records added may still wait to go into its table. */
+/* Builds the report with at most top rows a list, on two threads. s is not
+ * const: the last records added may still wait to go into its table. */
 void summary_report(struct summary_report *out, struct summary *s, size_t top);
 void summary_report_release(struct summary_report *r);
 

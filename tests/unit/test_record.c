@@ -1,6 +1,7 @@
 /* The flow-record parser, on sample records of every documented layout
  * (tests/data/records/<case>/: records.log, an optional log format, and the
- * expected reading of each line), and its typed values. */
+ * expected reading of each line), its typed values (the fast readers against
+ * the plain ones), and the splitting of lines into fields. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -251,13 +252,163 @@ static void test_time(void **state)
 	assert_int_equal(record_parse(&r, &l, line, 20), -1);
 }
 
+static uint32_t rnd_next(uint32_t *x)
+{
+	*x = *x * 1103515245 + 12345;
+	return *x >> 8;
+}
+
+/* Text that is, or nearly is, an IPv4 address or a number. */
+static void rnd_value(char *out, size_t size, uint32_t *x, int number)
+{
+	static const char alphabet[] = "0123456789012345678901234567890123456789...-:ax";
+	size_t n = 0;
+
+	if (!number && rnd_next(x) % 2) {
+		int parts = 3 + (int)(rnd_next(x) % 3 == 0 ? rnd_next(x) % 3 : 1);
+
+		for (int p = 0; p < parts && n + 6 < size; p++) {
+			unsigned v = rnd_next(x) % (rnd_next(x) % 4 ? 256 : 1200);
+			int zeros = rnd_next(x) % 8 == 0 ? (int)(rnd_next(x) % 3) : 0;
+
+			n += (size_t)snprintf(out + n, size - n, "%s%.*s%u", p ? "." : "", zeros,
+			                      "000", v);
+		}
+		if (rnd_next(x) % 4 == 0 && n + 1 < size)
+			out[n++] = '.'; /* a dot too many */
+	} else if (number && rnd_next(x) % 2) {
+		n = (size_t)snprintf(out, size, "%llu",
+		                     (unsigned long long)rnd_next(x) >> (rnd_next(x) % 24));
+	} else {
+		size_t len = rnd_next(x) % 20;
+
+		for (; n < len && n + 1 < size; n++)
+			out[n] = alphabet[rnd_next(x) % (sizeof(alphabet) - 1)];
+	}
+	out[n] = '\0';
+	if (!n) /* no empty field in a line of blanks */
+		snprintf(out, size, "-");
+}
+
+/* The readers that take bytes around a value (record_number, record_ipv4)
+ * agree with record_u64 and record_addr_parse, wherever the value lies in its
+ * line: first, inside, last. Each line is a buffer of its own size, so that
+ * a sanitizer sees any read past it. */
+static void test_fast_values(void **state)
+{
+	static const char *const formats[] = {"srcaddr packets", "packets srcaddr",
+	                                      "version account-id srcaddr dstaddr packets bytes"};
+	uint32_t x = 1;
+
+	for (int round = 0; round < 60000; round++) {
+		const char *format = formats[round % 3];
+		char addr[32], num[32], text[128];
+		struct record_layout l;
+		struct record_addr a;
+		struct record r;
+		uint64_t n1, n2;
+		uint32_t v4;
+		char *line;
+		int len, col, rc;
+
+		rnd_value(addr, sizeof(addr), &x, 0);
+		rnd_value(num, sizeof(num), &x, 1);
+		if (round % 3 == 0)
+			len = snprintf(text, sizeof(text), "%s %s", addr, num);
+		else if (round % 3 == 1)
+			len = snprintf(text, sizeof(text), "%s %s", num, addr);
+		else
+			len = snprintf(text, sizeof(text), "2 12 %s 10.0.0.1 %s 77", addr, num);
+		line = malloc((size_t)len);
+		memcpy(line, text, (size_t)len);
+		assert_int_equal(record_layout_parse(&l, format, 0, NULL), 0);
+		if (record_parse(&r, &l, line, (size_t)len) != 0) {
+			free(line);
+			continue;
+		}
+		col = record_layout_find(&l, "srcaddr");
+		rc = record_addr_parse(&r.v[col], &a);
+		if (record_ipv4(&r, col, &v4) == 0) {
+			assert_int_equal(rc, 0);
+			assert_true(a.v4);
+			assert_true(v4 == ((uint32_t)a.b[12] << 24 | (uint32_t)a.b[13] << 16 |
+			                   (uint32_t)a.b[14] << 8 | a.b[15]));
+		} else if (rc == 0 && a.v4) {
+			fail_msg("'%s' is an IPv4 address", addr);
+		}
+		col = record_layout_find(&l, "packets");
+		rc = record_u64(&r.v[col], &n1);
+		assert_int_equal(record_number(&r, col, &n2), rc);
+		assert_true(n1 == n2);
+		free(line);
+	}
+}
+
+/* record_parse against a plain split at each blank, on lines of every
+ * length up to a few blocks of its scan, with blanks anywhere (also first,
+ * last and doubled) and a trailing '\r' or not. Each line sits at the end of
+ * its allocation, so that reading past it shows under the sanitizers. */
+static void test_split(void **state)
+{
+	uint32_t x = 7;
+
+	for (size_t len = 0; len < 200; len++) {
+		for (int round = 0; round < 40; round++) {
+			char *line = malloc(len ? len : 1);
+			const char *at = line;
+			struct record_layout l;
+			struct record r;
+			size_t blanks = 0, want, end = len;
+			int rc;
+
+			for (size_t i = 0; i < len; i++) {
+				x = x * 1103515245 + 12345;
+				line[i] = (x >> 16) % 5 == 0 ? ' ' : (char)('a' + (x >> 20) % 26);
+			}
+			if (len && round % 3 == 0)
+				line[len - 1] = '\r';
+			if (end && line[end - 1] == '\r')
+				end--;
+			for (size_t i = 0; i < end; i++)
+				blanks += line[i] == ' ';
+			record_layout_default(&l);
+			/* The right number of fields, or one off either way. */
+			want = blanks + 1 + (size_t)(round % 3) - 1;
+			if (want > RECORD_MAX_FIELDS || want == 0)
+				want = blanks + 1;
+			if (want > RECORD_MAX_FIELDS) {
+				free(line);
+				continue;
+			}
+			l.n = want;
+			rc = record_parse(&r, &l, line, len);
+			if (want != blanks + 1) {
+				assert_int_equal(rc, -1);
+				free(line);
+				continue;
+			}
+			assert_int_equal(rc, 0);
+			assert_int_equal(r.n, want);
+			for (size_t f = 0; f < want; f++) {
+				const char *stop = memchr(at, ' ', (size_t)(line + end - at));
+
+				if (!stop)
+					stop = line + end;
+				assert_ptr_equal(r.v[f].s, at);
+				assert_int_equal(r.v[f].len, stop - at);
+				at = stop + 1;
+			}
+			free(line);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sample_records),
-	    cmocka_unit_test(test_layouts),
-	    cmocka_unit_test(test_values),
-	    cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_sample_records), cmocka_unit_test(test_layouts),
+	    cmocka_unit_test(test_values),         cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_fast_values),    cmocka_unit_test(test_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
