@@ -208,9 +208,11 @@ static int still_there(struct ec2_flow_log_list *out, struct apply_run *run, con
 
 		if (rc < 0)
 			return rc;
-		ALLOC_GROW(out->v, out->n + part.n, out->alloc);
-		memcpy(out->v + out->n, part.v, part.n * sizeof(*part.v));
-		out->n += part.n;
+		if (part.n) {
+			ALLOC_GROW(out->v, out->n + part.n, out->alloc);
+			memcpy(out->v + out->n, part.v, part.n * sizeof(*part.v));
+			out->n += part.n;
+		}
 		free(part.v);
 	}
 	return 0;
