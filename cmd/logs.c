@@ -100,7 +100,7 @@ static int on_record(void *arg, struct record *r)
 	} else if (run->ctx->output == OUTPUT_CSV) {
 		logview_csv_row(stdout, r);
 	} else {
-		logview_table_row(stdout, r);
+		logview_table_row(stdout, r, run->ctx->color);
 	}
 	if (run->limit && ++run->shown >= run->limit)
 		return 1;
@@ -543,7 +543,7 @@ static int run_logs(struct context *ctx, const struct args *args)
 	else if (ctx->output == OUTPUT_JSON && !run.following)
 		printf("{\n  \"schemaVersion\": %d,\n  \"records\": [", OUTPUT_SCHEMA_VERSION);
 	else if (ctx->output == OUTPUT_TABLE)
-		logview_table_header(stdout);
+		logview_table_header(stdout, ctx->color);
 
 	logreader_init(&reader, &run.layout, on_record, &run);
 	error_clear(&err);

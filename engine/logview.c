@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aws/buf.h"
+#include "engine/table.h"
 #include "engine/timerange.h"
 
 #define W_TIME  20
@@ -90,14 +91,37 @@ static void pad(struct buf *b, size_t from, size_t width)
 		buf_addch(b, ' ');
 }
 
-void logview_table_header(FILE *f)
+void logview_table_header(FILE *f, int color)
 {
-	fprintf(f, "%-*s  %-*s  %*s    %-*s  %-8s  %-6s  %8s  %10s\n", W_TIME, "TIME", W_IFACE,
-	        "INTERFACE", W_END, "SOURCE", W_END, "DESTINATION", "PROTOCOL", "ACTION", "PACKETS",
-	        "BYTES");
+	fprintf(f, "%s%-*s  %-*s  %*s    %-*s  %-8s  %-6s  %8s  %10s%s\n",
+	        color ? table_sgr(TABLE_BOLD) : "", W_TIME, "TIME", W_IFACE, "INTERFACE", W_END,
+	        "SOURCE", W_END, "DESTINATION", "PROTOCOL", "ACTION", "PACKETS", "BYTES",
+	        color ? TABLE_SGR_RESET : "");
 }
 
-void logview_table_row(FILE *f, const struct record *r)
+/* ACCEPT green, REJECT red. */
+static void add_action(struct buf *b, const struct record_value *action, int color)
+{
+	enum table_style style = TABLE_PLAIN;
+	size_t at;
+
+	if (action && action->len == 6 && memcmp(action->s, "ACCEPT", 6) == 0)
+		style = TABLE_GREEN;
+	else if (action && action->len == 6 && memcmp(action->s, "REJECT", 6) == 0)
+		style = TABLE_RED;
+	color = color && style != TABLE_PLAIN;
+	if (color)
+		buf_addstr(b, table_sgr(style));
+	at = b->len;
+	add_safe(b, action);
+	at = b->len - at;
+	if (color)
+		buf_addstr(b, TABLE_SGR_RESET);
+	for (; at < 6; at++)
+		buf_addch(b, ' ');
+}
+
+void logview_table_row(FILE *f, const struct record *r, int color)
 {
 	struct buf b = BUF_INIT, end = BUF_INIT;
 	size_t at;
@@ -130,9 +154,7 @@ void logview_table_row(FILE *f, const struct record *r)
 	add_protocol(&b, r);
 	pad(&b, at, 8);
 	buf_addstr(&b, "  ");
-	at = b.len;
-	add_safe(&b, record_hot(r, RH_ACTION));
-	pad(&b, at, 6);
+	add_action(&b, record_hot(r, RH_ACTION), color);
 	buf_addstr(&b, "  ");
 	buf_reset(&end);
 	add_safe(&end, record_hot(r, RH_PACKETS));

@@ -12,8 +12,10 @@
 
 #include "engine/record.h"
 
-void logview_table_header(FILE *f);
-void logview_table_row(FILE *f, const struct record *r);
+/* With color, the header is bold and the action green (ACCEPT) or red
+ * (REJECT); widths are those of the plain text. */
+void logview_table_header(FILE *f, int color);
+void logview_table_row(FILE *f, const struct record *r, int color);
 void logview_csv_header(FILE *f);
 void logview_csv_row(FILE *f, const struct record *r);
 /* Every field of the record's layout by name (numbers as numbers, "-" as

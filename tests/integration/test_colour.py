@@ -130,6 +130,28 @@ class ColourTest(harness.EmulatorTestCase):
         row = next(line for line in out.splitlines() if FOREVER in line)
         self.assertIn(YELLOW + "never expires" + RESET, row)
 
+    def test_logs_actions_are_coloured_and_aligned(self):
+        path = os.path.join(self.home, "records.log")
+        lines = ["version account-id interface-id srcaddr dstaddr srcport dstport protocol "
+                 "packets bytes start end action log-status",
+                 "2 123456789012 eni-0a1b2c3d4e5f60718 10.0.1.5 10.0.2.9 443 51000 6 10 840 "
+                 "1795737600 1795737660 ACCEPT OK",
+                 "2 123456789012 eni-0a1b2c3d4e5f60718 203.0.113.7 10.0.2.9 40000 22 6 1 40 "
+                 "1795737600 1795737660 REJECT OK"]
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        rc, out, err = self.run_on_terminal("logs", "--file", path)
+        self.assertEqual(rc, 0, err)
+        rows = [line for line in out.splitlines() if "eni-" in line]
+        self.assertEqual(len(rows), 2, out)
+        self.assertIn(GREEN + "ACCEPT" + RESET, rows[0])
+        self.assertIn("\x1b[31m" + "REJECT" + RESET, rows[1])
+        # Without the escapes, the table is what a pipe gets.
+        piped = self.run_piped("logs", "--file", path)
+        self.assertEqual(piped.returncode, 0, piped.stderr)
+        self.assert_no_escape(piped.stdout)
+        self.assertEqual(SGR.sub("", out), piped.stdout)
+
     def test_plan_actions_are_coloured(self):
         spec = os.path.join(self.home, "spec.json")
         with open(spec, "w") as f:
