@@ -48,9 +48,7 @@ static int run_apply(struct context *ctx, const struct args *args)
 		/* A program reading the JSON learns why nothing was done. */
 		if (ctx->output == OUTPUT_JSON)
 			planning_print_json(&pl, 0, 0);
-		for (size_t i = 0; i < pl.plan.n; i++)
-			if (pl.plan.v[i].kind == PLAN_BLOCKED)
-				cli_error(ctx, "%s", pl.plan.v[i].text + 7);
+		planning_print_errors(ctx, &pl);
 		cli_error(ctx, "nothing was changed: fix the errors above, then run apply again");
 		rc = EXIT_FAILURE_AWS;
 		goto out;

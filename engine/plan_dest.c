@@ -29,6 +29,21 @@ static void add_unique(struct strlist *l, const char *s)
 		strlist_add(l, s);
 }
 
+/* Whether configuration c delivers to CloudWatch Logs through role name. */
+static int config_uses_role(const struct spec_config *c, const struct state *st,
+                            const char *name)
+{
+	int foreign, same;
+	char *rn;
+
+	if (c->destination != SPEC_CLOUDWATCH_LOGS)
+		return 0;
+	rn = plan_role_name(c->iam_role, st->account, &foreign);
+	same = strcmp(rn, name) == 0;
+	free(rn);
+	return same;
+}
+
 /* The log group ARNs (patterns) the inline policy of role name lets flow
  * logs write to: each configuration naming the role, in each region it
  * covers; exact names for listed resources, a '*' pattern otherwise. */
@@ -40,17 +55,9 @@ static int delivery_arns(struct strlist *out, const struct plan *p, const struct
 
 	for (size_t ci = 0; ci < p->spec->n_configs; ci++) {
 		const struct spec_config *c = &p->spec->configs[ci];
-		int foreign;
-		char *rn;
 
-		if (c->destination != SPEC_CLOUDWATCH_LOGS)
+		if (!config_uses_role(c, st, name))
 			continue;
-		rn = plan_role_name(c->iam_role, st->account, &foreign);
-		if (strcmp(rn, name) != 0) {
-			free(rn);
-			continue;
-		}
-		free(rn);
 		for (size_t ri = 0; ri < st->n_regions; ri++) {
 			const struct state_region *r = &st->regions[ri];
 			size_t n = c->resource_ids.n ? c->resource_ids.n : 1;
@@ -114,7 +121,7 @@ static int plan_role(struct plan *p, const struct state *st, const char *name, s
 		             name, st->account);
 		a->document = xstrdup(trust.data);
 		for (size_t ci = 0; ci < p->spec->n_configs; ci++)
-			if (p->spec->configs[ci].destination == SPEC_CLOUDWATCH_LOGS)
+			if (config_uses_role(&p->spec->configs[ci], st, name))
 				plan_config_tags(&a->tags, &p->spec->configs[ci]);
 		a = plan_add(p, PLAN_CREATE, PLAN_ROLE_POLICY, NULL, name,
 		             "put inline policy " PLAN_ROLE_POLICY_NAME

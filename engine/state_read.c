@@ -332,8 +332,10 @@ static int read_roles(struct state *st, struct client *cl, const struct spec *sp
 		rc = iam_get_role(&sr->role, cl, st->home_region, sr->name, err);
 		if (rc == ERR_NOT_FOUND)
 			continue;
-		if (rc)
+		if (rc) {
+			error_prefix(err, "role %s", sr->name);
 			return rc;
+		}
 		sr->exists = 1;
 		free(sr->arn);
 		sr->arn = xstrdup(sr->role.arn);
@@ -341,8 +343,10 @@ static int read_roles(struct state *st, struct client *cl, const struct spec *sp
 			continue;
 		rc = iam_get_role_policy(&sr->policy, cl, st->home_region, sr->name,
 		                         PLAN_ROLE_POLICY_NAME, err);
-		if (rc && rc != ERR_NOT_FOUND)
+		if (rc && rc != ERR_NOT_FOUND) {
+			error_prefix(err, "role %s", sr->name);
 			return rc;
+		}
 	}
 	return 0;
 }
@@ -378,6 +382,8 @@ static int read_bucket(struct state_bucket *sb, struct client *cl, const char *h
 		rc = s3_get_bucket_lifecycle(&sb->lifecycle, cl, sb->region, sb->name, err);
 	if (rc == 0 || rc == ERR_NOT_FOUND)
 		rc = s3_get_bucket_tagging(&sb->tags, cl, sb->region, sb->name, err);
+	if (rc && rc != ERR_NOT_FOUND)
+		error_prefix(err, "bucket %s", sb->name); /* S3's own messages name none */
 	return rc == ERR_NOT_FOUND ? 0 : rc;
 }
 

@@ -113,10 +113,6 @@ class ReplayLog:
         pass
 
 
-def operation(req):
-    return req["action"] or req["target"].split(".")[-1] or req["method"]
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--regions", type=int, default=4)
@@ -192,7 +188,7 @@ def main():
         ours = results["vpcflow audit"][3]
         pages = collections.Counter()
         for req in ours[:len(ours) // args.runs]:
-            if operation(req) == "DescribeLogGroups":
+            if fault_server.request_operation(req) == "DescribeLogGroups":
                 pages[req["headers"].get("Authorization", "").split("/")[2]] += 1
         chain = 1 + max(pages.values() or [0])
         bound = chain * latency

@@ -21,17 +21,17 @@ answered, read with GET /__requests (and emptied with DELETE /__requests).
 """
 
 import argparse
-import http.client
 import http.server
 import json
+import os
 import re
 import sys
 import threading
 import time
-import urllib.parse
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
-              "trailer", "transfer-encoding", "upgrade", "content-length", "server", "date"}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "tools"))
+import fault_server  # noqa: E402
 
 
 class Server(http.server.ThreadingHTTPServer):
@@ -40,7 +40,7 @@ class Server(http.server.ThreadingHTTPServer):
 
     def __init__(self, upstream, delay=0.0, cache=None, lock=None):
         super().__init__(("127.0.0.1", 0), Handler)
-        self.upstream = urllib.parse.urlsplit(upstream)
+        self.upstream = upstream
         self.cache = {} if cache is None else cache
         self.lock = lock or threading.Lock()
         self.delay = delay
@@ -61,11 +61,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.requests_log()
         if self.server.delay:
             time.sleep(self.server.delay)
-            action = re.search(rb"(?:^|&)Action=([A-Za-z]+)", body)
             with self.server.lock:
                 self.server.log.append({
                     "method": self.command, "path": self.path,
-                    "action": action.group(1).decode() if action else "",
+                    "action": fault_server.request_action(self.path, body),
                     "target": self.headers.get("X-Amz-Target", ""),
                     "headers": {"Authorization": self.headers.get("Authorization", "")}})
         scope = re.search(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/",
@@ -75,17 +74,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with self.server.lock:
             hit = self.server.cache.get(key)
         if hit is None:
-            hit = self.forward(body)
+            hit = fault_server.forward(self.server.upstream, self.command, self.path,
+                                       self.headers, body, timeout=300)
             with self.server.lock:
                 self.server.cache[key] = hit
-        status, headers, data = hit
-        self.send_response(status)
-        for name, value in headers:
+        self.send_response(hit.status)
+        for name, value in hit.headers:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", str(len(hit.data)))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(data)
+            self.wfile.write(hit.data)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_any
 
@@ -99,23 +98,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-
-    def forward(self, body):
-        up = self.server.upstream
-        conn = http.client.HTTPConnection(up.hostname, up.port or 80, timeout=300)
-        try:
-            conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-            for name, value in self.headers.items():
-                if name.lower() not in HOP_BY_HOP:
-                    conn.putheader(name, value)
-            conn.putheader("Content-Length", str(len(body)))
-            conn.endheaders(body)
-            resp = conn.getresponse()
-            data = resp.read()
-        finally:
-            conn.close()
-        headers = [(n, v) for n, v in resp.getheaders() if n.lower() not in HOP_BY_HOP]
-        return resp.status, headers, data
 
 
 def main():

@@ -8,11 +8,13 @@ can run in parallel under ctest -j.
 
 import json
 import os
+import pty
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -151,6 +153,44 @@ class EmulatorTestCase(unittest.TestCase):
     def run_tool(self, tool, *args, env=None, timeout=120):
         return run([os.path.join(TOOLS, tool), *args],
                    env=env or self.emu.env(home=self.home), timeout=timeout)
+
+
+def run_on_terminal(argv, env, stream="stdout", timeout=120):
+    """Runs argv with stream ("stdout" or "stderr") on a pseudo-terminal and
+    the other one piped: (exit code, what the terminal got with newlines as
+    written, the other stream's text)."""
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
+                                stdout=slave if stream == "stdout" else subprocess.PIPE,
+                                stderr=slave if stream == "stderr" else subprocess.PIPE)
+    finally:
+        os.close(slave)
+    other = proc.stderr if stream == "stdout" else proc.stdout
+    got = []
+    reader = threading.Thread(target=lambda: got.append(other.read()))
+    reader.start()  # both at once: neither side can fill up and block vpcflow
+    terminal = read_pty(master).replace("\r\n", "\n")
+    reader.join(timeout)
+    other.close()
+    return proc.wait(timeout=timeout), terminal, b"".join(got).decode(errors="replace")
+
+
+def read_pty(master):
+    """Every byte a pseudo-terminal got, read until its other side is closed
+    (reading says EIO then); closes master. Read while the program runs, so
+    that a long output cannot fill the terminal and block it."""
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return b"".join(chunks).decode(errors="replace")
 
 
 def run(argv, env=None, input=None, timeout=120):

@@ -15,10 +15,8 @@ import csv
 import io
 import json
 import os
-import pty
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -526,29 +524,13 @@ class AuditTest(harness.EmulatorTestCase):
                          sorted(w for w in want))
 
     def test_progress_on_a_terminal(self):
-        master, slave = pty.openpty()
-        try:
-            proc = subprocess.run([harness.VPCFLOW, "audit", "--regions", ",".join(REGIONS),
-                                   "--output", "json"], env=self.emu.env(home=self.home),
-                                  stdout=subprocess.PIPE, stderr=slave, text=True, timeout=120)
-        finally:
-            os.close(slave)
-        # Every byte the terminal got: reads until the closed pty says EIO.
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(master)
-        progress = b"".join(chunks).decode(errors="replace")
-        self.assertEqual(proc.returncode, 3)
+        rc, progress, stdout = harness.run_on_terminal(
+            [harness.VPCFLOW, "audit", "--regions", ",".join(REGIONS), "--output", "json"],
+            self.emu.env(home=self.home), stream="stderr")
+        self.assertEqual(rc, 3)
         self.assertIn("3/3 regions read", progress)
         self.assertRegex(progress, r"\d+ findings? so far")
-        json.loads(proc.stdout)  # stdout stays clean
+        json.loads(stdout)  # stdout stays clean
 
     def test_failing_region_is_an_error_row_and_exit_1(self):
         denied = ('<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error>'

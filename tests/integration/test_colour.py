@@ -5,9 +5,7 @@ coloured rows say."""
 
 import json
 import os
-import pty
 import re
-import subprocess
 import unittest
 
 import harness
@@ -43,30 +41,7 @@ class ColourTest(harness.EmulatorTestCase):
     def run_on_terminal(self, *args, **env):
         """Runs vpcflow with stdout on a pseudo-terminal; returns the exit
         code, what the terminal got (newlines as written) and stderr."""
-        master, slave = pty.openpty()
-        try:
-            proc = subprocess.Popen([harness.VPCFLOW, *args], env=self.env(**env),
-                                    stdin=subprocess.DEVNULL, stdout=slave,
-                                    stderr=subprocess.PIPE)
-        finally:
-            os.close(slave)
-        # Read while it runs, so that a long table cannot fill the pty and
-        # block it; the closed pty says EIO at the end.
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(master)
-        stderr = proc.stderr.read().decode(errors="replace")
-        proc.stderr.close()
-        rc = proc.wait(timeout=120)
-        out = b"".join(chunks).decode(errors="replace").replace("\r\n", "\n")
-        return rc, out, stderr
+        return harness.run_on_terminal([harness.VPCFLOW, *args], self.env(**env))
 
     def run_piped(self, *args, **env):
         return self.run_vpcflow(*args, env=self.env(**env))

@@ -183,6 +183,31 @@ class Answer:
         self.data = data
 
 
+def forward(upstream, command, path, headers, body, timeout=120):
+    """Sends a request on to upstream (a URL) as it came, Host and signature
+    untouched; returns the upstream's Answer, a 502 when it cannot be reached."""
+    up = urllib.parse.urlsplit(upstream)
+    conn = http.client.HTTPConnection(up.hostname, up.port or 80, timeout=timeout)
+    try:
+        # Host goes through unchanged: the client signed it.
+        conn.putrequest(command, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in headers.items():
+            if name.lower() not in HOP_BY_HOP:
+                conn.putheader(name, value)
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        resp = conn.getresponse()
+        data = resp.read()
+    except (OSError, http.client.HTTPException) as e:
+        return Answer(502, [("Content-Type", "text/plain")],
+                      ("fault_server: upstream: %s" % e).encode())
+    finally:
+        conn.close()
+    kept = [(n, v) for n, v in resp.getheaders()
+            if n.lower() not in HOP_BY_HOP and n.lower() not in ("server", "date")]
+    return Answer(resp.status, kept, data)
+
+
 def error_answer(req, status, code, message):
     """An error in the request's service's own format."""
     svc = request_service(req)
@@ -474,27 +499,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return answer
 
     def forward(self, body):
-        """The upstream's Answer; a 502 when the upstream cannot be reached."""
-        up = urllib.parse.urlsplit(self.server.upstream)
-        conn = http.client.HTTPConnection(up.hostname, up.port or 80, timeout=120)
-        try:
-            # Host goes through unchanged: the client signed it.
-            conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-            for name, value in self.headers.items():
-                if name.lower() not in HOP_BY_HOP:
-                    conn.putheader(name, value)
-            conn.putheader("Content-Length", str(len(body)))
-            conn.endheaders(body)
-            resp = conn.getresponse()
-            data = resp.read()
-        except (OSError, http.client.HTTPException) as e:
-            return Answer(502, [("Content-Type", "text/plain")],
-                          ("fault_server: upstream: %s" % e).encode())
-        finally:
-            conn.close()
-        headers = [(n, v) for n, v in resp.getheaders()
-                   if n.lower() not in HOP_BY_HOP and n.lower() not in ("server", "date")]
-        return Answer(resp.status, headers, data)
+        return forward(self.server.upstream, self.command, self.path, self.headers, body)
 
 
 class Process:

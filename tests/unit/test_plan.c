@@ -148,6 +148,42 @@ static const struct plan_action *find(const struct plan *p, enum plan_kind kind)
 	return NULL;
 }
 
+/* A new role carries the tags of the configurations that use it only. */
+static void test_role_tags_are_its_configurations(void **state)
+{
+	struct fixture fx;
+	struct state_region *r;
+	size_t roles = 0;
+
+	load(&fx, "{\"flowLogConfigs\": ["
+	          "{\"resourceType\": \"VPC\", \"iamRole\": \"role-a\", \"tags\": {\"team\": \"a\"}},"
+	          "{\"resourceType\": \"VPC\", \"iamRole\": \"role-b\","
+	          " \"tags\": {\"team\": \"b\", \"cost\": \"x\"}}]}");
+	r = region(&fx, HOME, "vpc-0aaaaaaaaaaaaaaa1", NULL);
+	r->applies[1] = 1;
+	strlist_add(&r->found[1], "vpc-0aaaaaaaaaaaaaaa2");
+	state_add_role(&fx.st, "role-a");
+	state_add_role(&fx.st, "role-b");
+	run(&fx, 0, 0);
+	for (size_t i = 0; i < fx.plan.n; i++) {
+		const struct plan_action *a = &fx.plan.v[i];
+		int is_a;
+
+		if (a->kind != PLAN_ROLE)
+			continue;
+		roles++;
+		is_a = strcmp(a->subject, "role-a") == 0;
+		assert_string_equal(tag_list_get(&a->tags, "team"), is_a ? "a" : "b");
+		if (is_a)
+			assert_null(tag_list_get(&a->tags, "cost"));
+		else
+			assert_string_equal(tag_list_get(&a->tags, "cost"), "x");
+		assert_string_equal(tag_list_get(&a->tags, PLAN_MANAGED_TAG), "true");
+	}
+	assert_int_equal(roles, 2);
+	done(&fx);
+}
+
 static void test_tutorial_from_nothing(void **state)
 {
 	struct fixture fx;
@@ -597,6 +633,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tutorial_from_nothing),
+	    cmocka_unit_test(test_role_tags_are_its_configurations),
 	    cmocka_unit_test(test_tutorial_applied_has_no_changes),
 	    cmocka_unit_test(test_retention_and_drift),
 	    cmocka_unit_test(test_missing_resource_and_blocked_role),
