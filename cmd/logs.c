@@ -264,7 +264,7 @@ static void log_group_format(struct logs_run *run)
 			         "flow logs with different formats deliver to '%s'; "
 			         "reading with the first (give --log-format to choose)",
 			         run->log_group);
-			goto out;
+			break;
 		}
 		format = f;
 	}

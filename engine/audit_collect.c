@@ -598,7 +598,7 @@ static void region_task(void *arg, size_t i)
 			break;
 		}
 	}
-	if (!t->failed)
+	if (!t->failed && c->progress) /* the findings so far, for the progress line */
 		audit_evaluate_region(&counted, t->account, t->region, c->opt, 0);
 	pthread_mutex_lock(&c->lock);
 	c->done++;

@@ -118,6 +118,36 @@ class LogsTest(harness.EmulatorTestCase):
         # The custom format was found through the flow log: its fields are there.
         self.assertEqual({o["vpc-id"] for o in doc["records"]}, {"vpc-0abc"})
 
+    def test_mixed_formats_read_with_the_first(self):
+        """Two flow logs with different formats deliver to one log group: the
+        records are read with the first one's format, as the warning says."""
+        logs, ec2 = self.emu.client("logs"), self.emu.client("ec2")
+        logs.create_log_group(logGroupName="cw-mixed")
+        logs.create_log_stream(logGroupName="cw-mixed", logStreamName="s")
+        recs = [r for r in self.cw_recs if r["log-status"] == "OK"][:20]
+        logs.put_log_events(logGroupName="cw-mixed", logStreamName="s", logEvents=[
+            {"timestamp": int(r["start"]) * 1000, "message": model.line(r, CUSTOM)}
+            for r in recs])
+        for fmt in (CUSTOM, None):
+            kw = {"LogFormat": " ".join("${%s}" % f for f in fmt)} if fmt else {}
+            ec2.create_flow_logs(
+                ResourceIds=[ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]],
+                ResourceType="VPC", TrafficType="ALL", LogGroupName="cw-mixed",
+                DeliverLogsPermissionArn=ROLE, **kw)
+        formats = [fl.get("LogFormat") for fl in ec2.describe_flow_logs(
+            Filters=[{"Name": "log-group-name", "Values": ["cw-mixed"]}])["FlowLogs"]]
+        self.assertEqual(len(set(formats)), 2, formats)
+        self.assertEqual(formats[0], " ".join("${%s}" % f for f in CUSTOM))
+        proc = self.run_vpcflow("logs", "--log-group", "cw-mixed", "--since", "4h",
+                                "--output", "json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("different formats deliver to 'cw-mixed'; reading with the first",
+                      proc.stderr)
+        doc = json.loads(proc.stdout)
+        self.assertEqual(sorted(json_fields(o) for o in doc["records"]),
+                         sorted(key_fields(r) for r in recs))
+        self.assertEqual({o["vpc-id"] for o in doc["records"]}, {"vpc-0abc"})
+
     def test_cloudwatch_filters_and_server_pattern(self):
         since, until = self.t0, self.t0 + 3 * 3600
         with fault_server.Process([], upstream=self.emu.url) as fs:
