@@ -293,8 +293,8 @@ int endpoint_request_url(struct buf *out, const struct endpoint *ep, const char 
 		           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_") !=
 		        n)
 			return error_set(err, ERR_INVALID,
-			                 "invalid bucket name '%.255s': a bucket name is 3 to 63 "
-			                 "lowercase letters, digits, '.' and '-'",
+			                 "invalid bucket name '%.255s': a bucket name is 1 to 255 "
+			                 "letters, digits, '.', '-' and '_'",
 			                 bucket);
 		host = strstr(ep->url, "://");
 		if (!ep->path_style && host && bucket_virtual_hostable(bucket)) {

@@ -219,12 +219,17 @@ static int resolve_flow_log(struct logs_run *run, const char *by, const char *id
 		goto out;
 	}
 	if (strncmp(id, "eni-", 4) == 0 && strcmp(by, "resource-id") == 0 &&
-	    run->layout.pos[logformat_field("interface-id") - logformat_fields] >= 0) {
+	    record_layout_find(&run->layout, "interface-id") >= 0) {
 		char *expr = xasprintf("interface-id=%s", id);
+		int bad;
 
 		error_clear(&err);
-		where_add(&run->where, expr, &err);
+		bad = where_add(&run->where, expr, &err) < 0;
 		free(expr);
+		if (bad) {
+			cli_aws_error(ctx, "filter the records of the network interface", &err);
+			goto out;
+		}
 	}
 	rc = EXIT_OK;
 out:

@@ -8,6 +8,7 @@
 
 #include "aws/buf.h"
 #include "aws/xalloc.h"
+#include "engine/retention.h"
 
 static const char *const code_names[] = {
     [AUDIT_NO_FLOW_LOG] = "NO_FLOW_LOG",
@@ -269,23 +270,9 @@ void audit_s3_key_prefix(struct buf *out, const char *prefix, const char *accoun
 
 int audit_s3_expiration(const struct s3_lifecycle *lc, const char *key_prefix)
 {
-	int best = 0;
+	const struct s3_lifecycle_rule *r = retention_covering_rule(lc, key_prefix);
 
-	for (size_t i = 0; i < lc->n; i++) {
-		const struct s3_lifecycle_rule *r = &lc->v[i];
-		const char *raw = r->raw_xml ? r->raw_xml : "";
-
-		if (!r->status || strcmp(r->status, "Enabled") != 0 || r->expiration_days <= 0)
-			continue;
-		if (r->prefix && strncmp(key_prefix, r->prefix, strlen(r->prefix)) != 0)
-			continue;
-		if (strstr(raw, "<Tag>") || strstr(raw, "<ObjectSizeGreaterThan>") ||
-		    strstr(raw, "<ObjectSizeLessThan>"))
-			continue;
-		if (!best || r->expiration_days < best)
-			best = r->expiration_days;
-	}
-	return best;
+	return r ? r->expiration_days : 0;
 }
 
 int audit_destination_visible(const struct ec2_flow_log *fl, const char *account,

@@ -142,6 +142,10 @@ const struct s3_lifecycle_rule *retention_covering_rule(const struct s3_lifecycl
 			continue;
 		if (r->prefix && strncmp(prefix, r->prefix, strlen(r->prefix)) != 0)
 			continue;
+		if (r->raw_xml && (strstr(r->raw_xml, "<Tag>") ||
+		                   strstr(r->raw_xml, "<ObjectSizeGreaterThan>") ||
+		                   strstr(r->raw_xml, "<ObjectSizeLessThan>")))
+			continue;
 		if (!best || r->expiration_days < best->expiration_days)
 			best = r;
 	}

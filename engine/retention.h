@@ -87,7 +87,8 @@ char *retention_bucket_prefix(const char *user_prefix);
 char *retention_rule_id(const char *prefix);
 /* The rule of lc that expires objects under prefix first (enabled, with
  * expiration days, whose own prefix is empty or a prefix of it), borrowed, or
- * NULL. */
+ * NULL. Rules with tag or size filters apply to some objects only and do not
+ * count. */
 const struct s3_lifecycle_rule *retention_covering_rule(const struct s3_lifecycle *lc,
                                                         const char *prefix);
 

@@ -288,14 +288,6 @@ int where_match(const struct where *w, const struct record *r)
 	return 1;
 }
 
-int where_needs_data(const struct where *w)
-{
-	for (size_t i = 0; i < w->n; i++)
-		if (!w->v[i].negate && w->v[i].kind != WHERE_MISSING)
-			return 1;
-	return 0;
-}
-
 /* The condition on column reg that CloudWatch can say, or NULL. */
 static const struct where_cond *expressible(const struct where *w, size_t reg)
 {

@@ -54,9 +54,6 @@ int where_add(struct where *w, const char *expr, struct aws_error *err);
 void where_release(struct where *w);
 /* Whether r meets every condition. */
 int where_match(const struct where *w, const struct record *r);
-/* Whether any condition needs the record to carry data (NODATA and SKIPDATA
- * records have none): conditions other than "field!=..." and "field=-". */
-int where_needs_data(const struct where *w);
 
 /* Appends a CloudWatch Logs filter pattern (space-delimited form, naming the
  * columns of layout in order) that lets through at least every record that

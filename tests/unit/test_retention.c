@@ -10,6 +10,7 @@
 
 #include "aws/error.h"
 #include "aws/s3.h"
+#include "aws/xalloc.h"
 #include "engine/retention.h"
 
 static void test_cloudwatch_values(void **state)
@@ -108,6 +109,12 @@ static void test_covering_rule(void **state)
 	assert_int_equal(r->expiration_days, 30);
 	/* A rule for a longer prefix does not cover the whole flow-log prefix. */
 	s3_lifecycle_set_rule(&lc, "deeper", "AWSLogs/123/", 1);
+	assert_string_equal(retention_covering_rule(&lc, "AWSLogs/")->id, id);
+	/* Nor does one that keeps to tagged objects. */
+	s3_lifecycle_set_rule(&lc, "tagged", NULL, 2);
+	assert_string_equal(retention_covering_rule(&lc, "AWSLogs/")->id, "tagged");
+	lc.v[lc.n - 1].raw_xml = xstrdup("<Rule><ID>tagged</ID><Filter><Tag><Key>k</Key>"
+	                                 "<Value>v</Value></Tag></Filter></Rule>");
 	assert_string_equal(retention_covering_rule(&lc, "AWSLogs/")->id, id);
 	s3_lifecycle_release(&lc);
 	free(id);
