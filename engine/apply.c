@@ -230,10 +230,15 @@ int apply_run(struct plan *p, struct client *c, const struct apply_options *opt)
 	run.started_ms = clock_now_ms(run.clock);
 	pthread_mutex_init(&run.lock, NULL);
 
-	for (size_t i = 0; i < p->n && !failures(&run); i++)
-		if (before_regions(p->v[i].kind) && p->v[i].status == PLAN_PENDING &&
-		    is_change(&run, &p->v[i]))
-			apply_dest_action(&run, &p->v[i]);
+	/* The global actions, one after the other, until one fails. */
+	for (size_t i = 0; i < p->n; i++) {
+		if (!before_regions(p->v[i].kind) || p->v[i].status != PLAN_PENDING ||
+		    !is_change(&run, &p->v[i]))
+			continue;
+		apply_dest_action(&run, &p->v[i]);
+		if (p->v[i].status == PLAN_FAILED)
+			break;
+	}
 	if (failures(&run)) {
 		skip_pending(&run, NULL, "not attempted: an earlier step failed");
 		goto out;
