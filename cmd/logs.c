@@ -337,7 +337,7 @@ static int read_s3(struct logs_run *run, struct logreader *reader, struct aws_er
 	return rc;
 }
 
-/* --summary of a big plain file: parts read side by side, each into its own
+/* --summary of a big plain file: pieces read side by side, each reader into its own
  * summary, merged into run's. Returns 1 when the file does not split (read it
  * whole), else as logreader_file. */
 static int summarize_parallel(struct logs_run *run, struct logreader *main_reader, const char *path,

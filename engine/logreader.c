@@ -3,6 +3,7 @@
 #include "engine/logreader.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,12 @@
 #include "aws/xalloc.h"
 #include "engine/parallel.h"
 
-#define ZOUT_SIZE     (256 * 1024)
-#define READ_SIZE     (4 * 1024 * 1024)
-#define LINE_MAX_     (1024 * 1024)
-#define JSON_LIMIT    ((size_t)1 << 31)
-#define SPLIT_MIN     ((off_t)64 * 1024 * 1024)
-#define POPULATE_SIZE ((size_t)16 * 1024 * 1024)
+#define ZOUT_SIZE  (256 * 1024)
+#define READ_SIZE  (4 * 1024 * 1024)
+#define LINE_MAX_  (1024 * 1024)
+#define JSON_LIMIT ((size_t)1 << 31)
+#define SPLIT_MIN  ((off_t)64 * 1024 * 1024)
+#define PIECE_SIZE ((size_t)16 * 1024 * 1024)
 
 void logreader_init(struct logreader *r, const struct record_layout *base, logreader_fn fn,
                     void *ctx)
@@ -61,12 +62,15 @@ void logreader_begin(struct logreader *r, const char *name)
 	r->started = 0;
 	r->parquet = 0;
 	r->stream_line = 0;
+	r->bad_line = 0;
 	buf_reset(&r->carry);
 }
 
 static void malformed(struct logreader *r)
 {
 	r->malformed++;
+	if (!r->bad_line)
+		r->bad_line = r->stream_line;
 	if (!r->first_malformed)
 		r->first_malformed =
 		    xasprintf("%s line %llu", r->name, (unsigned long long)r->stream_line);
@@ -75,6 +79,7 @@ static void malformed(struct logreader *r)
 /* One line of the stream. */
 static int do_line(struct logreader *r, const char *line, size_t len, int64_t event_ms)
 {
+	struct record_layout next;
 	unsigned char c;
 
 	r->lines++;
@@ -84,8 +89,13 @@ static int do_line(struct logreader *r, const char *line, size_t len, int64_t ev
 	if (!len)
 		return 0;
 	c = (unsigned char)line[0];
-	if (c >= 'a' && c <= 'z' && record_layout_from_header(&r->layout, line, len))
+	if (c >= 'a' && c <= 'z' && record_layout_from_header(&next, line, len)) {
+		if (next.n != r->layout.n ||
+		    memcmp(next.fields, r->layout.fields, next.n * sizeof(*next.fields)) != 0)
+			r->layout_changes++;
+		r->layout = next;
 		return 0;
+	}
 	if (record_parse(&r->rec, &r->layout, line, len) != 0) {
 		malformed(r);
 		return 0;
@@ -116,6 +126,18 @@ static int feed_text(struct logreader *r, const char *p, size_t len)
 		p = nl + 1;
 	}
 	while (p < end) {
+		size_t n;
+
+		if ((size_t)(end - p) >= RECORD_NEXT_READ &&
+		    record_parse_next(&r->rec, &r->layout, p, &n) == 0) {
+			r->lines++;
+			r->stream_line++;
+			r->records++;
+			if ((rc = r->on_record(r->ctx, &r->rec)))
+				return rc;
+			p += n + 1;
+			continue;
+		}
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl) {
 			if (buf_add(&r->carry, p, (size_t)(end - p)) < 0)
@@ -348,11 +370,24 @@ out:
 	return rc;
 }
 
-/* One part of a file read in parallel. */
+/* A piece of a file read in parallel: whole lines, and what reading them
+ * found. */
+struct piece {
+	const char *start;
+	size_t len;
+	uint64_t lines;    /* lines in the piece */
+	uint64_t bad_line; /* the piece's line of its first malformed line, 0: none */
+};
+
+/* The pieces of a file, taken in turn by whichever reader is free: a
+ * thread that runs slower (the machine's other work) then reads fewer,
+ * rather than the rest waiting for it. */
 struct part_job {
 	struct logreader *readers;
-	const char *const *starts;
-	const size_t *lens;
+	struct piece *pieces;
+	size_t n;
+	atomic_size_t next;
+	atomic_int failed;
 	int *rcs;
 };
 
@@ -366,41 +401,77 @@ static void pages_within(const char *from, const char *to, char **first, char **
 	*last = (char *)(b > a ? b : a);
 }
 
-static void read_part(void *arg, size_t i)
+/* Reads piece p through r, each piece with the layout the reader started
+ * with. Its pages are mapped in one call first rather than faulted in one
+ * by one, and dropped once read, so that each thread clears its own pages
+ * instead of the caller's munmap clearing the whole file at the end. The
+ * range stays mapped: unmapped, it could be handed to an allocation that
+ * the caller's munmap would then take away. */
+static int read_piece(struct logreader *r, struct piece *p)
 {
-	struct part_job *job = arg;
-	struct logreader *r = &job->readers[i];
-	const char *p = job->starts[i], *end = p + job->lens[i];
-	char *done, *last;
 	struct aws_error err;
-
-	/* A piece at a time: its pages are mapped in one call first rather
-	 * than faulted in one by one, and dropped once read (lines are copied
-	 * across pieces), so that each thread clears its own part instead of
-	 * the caller's munmap clearing the whole file at the end. The range
-	 * stays mapped: unmapped, it could be handed to an allocation that
-	 * the caller's munmap would then take away. */
-	pages_within(p, end, &done, &last);
-	job->rcs[i] = 0;
-	while (p < end && !job->rcs[i]) {
-		size_t n = (size_t)(end - p) < POPULATE_SIZE ? (size_t)(end - p) : POPULATE_SIZE;
-		char *from, *to;
+	char *from, *to;
+	int rc;
 
 #ifdef MADV_POPULATE_READ
-		uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), off = (uintptr_t)p & (page - 1);
+	{
+		uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+		uintptr_t off = (uintptr_t)p->start & (page - 1);
 
-		madvise((void *)(p - off), n + off, MADV_POPULATE_READ);
+		madvise((void *)(p->start - off), p->len + off, MADV_POPULATE_READ);
+	}
 #endif
-		job->rcs[i] = feed_text(r, p, n);
-		p += n;
-		pages_within(done, p, &from, &to);
-		if (to > from && to <= last) {
-			madvise(from, (size_t)(to - from), MADV_DONTNEED);
-			done = to;
+	r->layout = r->base;
+	r->stream_line = 0;
+	r->bad_line = 0;
+	rc = feed_text(r, p->start, p->len);
+	if (!rc)
+		rc = logreader_end(r, &err);
+	pages_within(p->start, p->start + p->len, &from, &to);
+	if (to > from)
+		madvise(from, (size_t)(to - from), MADV_DONTNEED);
+	p->lines = r->stream_line;
+	p->bad_line = r->bad_line;
+	return rc;
+}
+
+static void read_pieces(void *arg, size_t i)
+{
+	struct part_job *job = arg;
+
+	job->rcs[i] = 0;
+	while (!atomic_load(&job->failed)) {
+		size_t k = atomic_fetch_add(&job->next, 1);
+
+		if (k >= job->n)
+			break;
+		if ((job->rcs[i] = read_piece(&job->readers[i], &job->pieces[k]))) {
+			atomic_store(&job->failed, 1);
+			break;
 		}
 	}
-	if (!job->rcs[i])
-		job->rcs[i] = logreader_end(r, &err);
+}
+
+/* Names the file's first malformed line in readers[0], by its line in the
+ * file: each reader named the first it met, by its line in a piece. */
+static void name_first_malformed(struct logreader *readers, size_t n, const struct piece *pieces,
+                                 size_t n_pieces, const char *path)
+{
+	uint64_t before = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		free(readers[i].first_malformed);
+		readers[i].first_malformed = NULL;
+	}
+	for (size_t k = 0; k < n_pieces; k++) {
+		if (pieces[k].bad_line) {
+			readers[0].first_malformed =
+			    xasprintf("%s line %llu", path,
+			              (unsigned long long)(before + pieces[k].bad_line));
+			return;
+		}
+		before += pieces[k].lines;
+	}
 }
 
 int logreader_file_parallel(struct logreader *readers, size_t n, const char *path,
@@ -408,8 +479,9 @@ int logreader_file_parallel(struct logreader *readers, size_t n, const char *pat
 {
 	struct part_job job;
 	struct stat st;
-	const char **starts;
-	size_t *lens, size, at = 0;
+	struct piece *pieces;
+	size_t size, at = 0, n_pieces = 0;
+	uint64_t changes = 0;
 	int *rcs, fd, rc = 0;
 	char *map;
 
@@ -430,7 +502,7 @@ int logreader_file_parallel(struct logreader *readers, size_t n, const char *pat
 		return 1;
 	}
 	madvise(map, size, MADV_SEQUENTIAL);
-	/* A header line on top sets the layout of every part. */
+	/* A header line on top sets the layout of every piece. */
 	{
 		const char *nl = memchr(map, '\n', size);
 		size_t len = nl ? (size_t)(nl - map) : size;
@@ -440,36 +512,44 @@ int logreader_file_parallel(struct logreader *readers, size_t n, const char *pat
 			for (size_t i = 0; i < n; i++)
 				readers[i].base = readers[i].layout = head;
 	}
-	starts = xcalloc(n, sizeof(*starts));
-	lens = xcalloc(n, sizeof(*lens));
-	rcs = xcalloc(n, sizeof(*rcs));
-	for (size_t i = 0; i < n; i++) {
-		size_t end = i + 1 == n ? size : size / n * (i + 1);
+	/* Pieces of about PIECE_SIZE bytes, each ending with a line. */
+	pieces = xcalloc(size / PIECE_SIZE + 1, sizeof(*pieces));
+	while (at < size) {
+		size_t end = size - at > PIECE_SIZE ? at + PIECE_SIZE : size;
 		const char *nl;
 
-		if (end < at)
-			end = at;
-		if (i + 1 < n && end < size && (nl = memchr(map + end, '\n', size - end)))
-			end = (size_t)(nl - map) + 1;
-		else if (i + 1 < n)
-			end = size;
-		logreader_begin(&readers[i], path);
-		readers[i].layout = readers[i].base;
-		starts[i] = map + at;
-		lens[i] = end - at;
+		if (end < size)
+			end = (nl = memchr(map + end, '\n', size - end)) ? (size_t)(nl - map) + 1
+			                                                 : size;
+		pieces[n_pieces].start = map + at;
+		pieces[n_pieces++].len = end - at;
 		at = end;
 	}
+	rcs = xcalloc(n, sizeof(*rcs));
+	for (size_t i = 0; i < n; i++) {
+		logreader_begin(&readers[i], path);
+		readers[i].layout = readers[i].base;
+	}
 	job.readers = readers;
-	job.starts = starts;
-	job.lens = lens;
+	job.pieces = pieces;
+	job.n = n_pieces;
+	atomic_init(&job.next, 0);
+	atomic_init(&job.failed, 0);
 	job.rcs = rcs;
-	parallel_run(n, (int)n, read_part, NULL, &job);
-	for (size_t i = 0; i < n && !rc; i++)
-		if (rcs[i] < 0)
+	parallel_run(n, (int)n, read_pieces, NULL, &job);
+	for (size_t i = 0; i < n; i++) {
+		if (rcs[i] < 0 && !rc)
 			rc = error_set(err, ERR_IO, "cannot read '%s'", path);
+		changes += readers[i].layout_changes;
+	}
+	name_first_malformed(readers, n, pieces, n_pieces, path);
 	munmap(map, size);
-	free(starts);
-	free(lens);
+	free(pieces);
 	free(rcs);
+	/* A header line that changes the layout holds for the lines after it
+	 * in the file, not for the pieces its reader happens to take next:
+	 * such a file is read in one go. */
+	if (!rc && changes)
+		return 1;
 	return rc;
 }

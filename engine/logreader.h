@@ -41,6 +41,8 @@ struct logreader {
 	uint64_t lines, records, malformed;
 	char *first_malformed; /* "NAME line N", owned, or NULL */
 	uint64_t stream_line;
+	uint64_t bad_line;       /* the stream's line of its first malformed line, 0: none */
+	uint64_t layout_changes; /* header lines that changed the layout in force */
 };
 
 /* base is copied. */
@@ -67,12 +69,15 @@ int logreader_line(struct logreader *r, const char *line, size_t len, int64_t ev
  * line). "-" is standard input. */
 int logreader_file(struct logreader *r, const char *path, struct aws_error *err);
 
-/* Reads a large plain-text file (not gzip, not JSON) in n parts at once on
- * n threads, part i through readers[i] (initialised by the caller with
- * their own callbacks, which must be safe to run side by side). A header
- * line at the top of the file applies to every part. Returns 1 without
- * reading when the file is not such a file (the caller reads it with
- * logreader_file instead), else as logreader_file. */
+/* Reads a large plain-text file (not gzip, not JSON) on n threads, through
+ * readers[0..n) (initialised by the caller with their own callbacks, which
+ * must be safe to run side by side): the file is cut into pieces of whole
+ * lines, each read by whichever reader is free. A header line at the top of
+ * the file applies to every piece; the file's first malformed line is named
+ * in readers[0], by its line in the file. Returns 1 when the file is not
+ * such a file, or has a header line further down that changes the layout
+ * (the caller reads it with logreader_file instead, and drops what the
+ * readers counted), else as logreader_file. */
 int logreader_file_parallel(struct logreader *readers, size_t n, const char *path,
                             struct aws_error *err);
 

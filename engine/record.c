@@ -168,20 +168,26 @@ static enum record_status status_of(const struct record_value *v)
 	return RECORD_OK;
 }
 
-/* The blanks of the 16 bytes at p as bits: bit i set when p[i] is ' '. */
-static inline uint64_t blanks16(const char *p)
+/* The bytes of the 16 at p equal to c, as bits: bit i set when p[i] is c. */
+static inline uint64_t blanks16_of(const char *p, char c)
 {
 #if defined(__SSE2__)
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 
-	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
 #else
 	uint64_t bits = 0;
 
 	for (int i = 0; i < 16; i++)
-		bits |= (uint64_t)(p[i] == ' ') << i;
+		bits |= (uint64_t)(p[i] == c) << i;
 	return bits;
 #endif
+}
+
+/* The blanks of the 16 bytes at p as bits: bit i set when p[i] is ' '. */
+static inline uint64_t blanks16(const char *p)
+{
+	return blanks16_of(p, ' ');
 }
 
 /* The blanks of the line's bytes from p, up to 16 of them, as bits. Nothing
@@ -238,6 +244,80 @@ int record_parse(struct record *out, const struct record_layout *l, const char *
 	out->v[n].s = field;
 	out->v[n++].len = (uint32_t)(end - field);
 	out->n = n;
+	out->status = status_of(record_at(out, l->hot[RH_LOG_STATUS]));
+	return 0;
+}
+
+/* The bytes of the 64 at p equal to c, as bits. */
+static inline uint64_t bytes64(const char *p, char c)
+{
+	uint64_t bits = 0;
+
+	for (int i = 0; i < 64; i += 16)
+		bits |= blanks16_of(p + i, c) << i;
+	return bits;
+}
+
+/* The bits set in x, without a call where the CPU is not known to count
+ * them itself. */
+static inline unsigned popcount64(uint64_t x)
+{
+#if defined(__POPCNT__)
+	return (unsigned)__builtin_popcountll(x);
+#else
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
+int record_parse_next(struct record *out, const struct record_layout *l, const char *p, size_t *len)
+{
+	uint64_t blank[2], nl[2];
+	size_t want = l->n, field = 0, n;
+
+	blank[0] = bytes64(p, ' ');
+	blank[1] = bytes64(p + 64, ' ');
+	nl[0] = bytes64(p, '\n');
+	nl[1] = bytes64(p + 64, '\n');
+	if (nl[0]) {
+		n = (size_t)__builtin_ctzll(nl[0]);
+		blank[0] &= (1ull << n) - 1;
+		blank[1] = 0;
+	} else if (nl[1]) {
+		n = 64 + (size_t)__builtin_ctzll(nl[1]);
+		blank[1] &= (1ull << (n - 64)) - 1;
+	} else {
+		return -1;
+	}
+	*len = n;
+	/* Not empty, no '\r' to drop, not a header (which starts with a
+	 * lowercase letter), and as many blanks as the layout has fields
+	 * between them. */
+	if (!n || !want || p[n - 1] == '\r' || (unsigned char)(p[0] - 'a') <= 'z' - 'a' ||
+	    popcount64(blank[0]) + popcount64(blank[1]) != want - 1)
+		return -1;
+	/* One field a turn, as many turns as the layout has fields: the loop
+	 * does not branch on where the blanks are. */
+	for (size_t k = 0; k + 1 < want; k++) {
+		uint64_t lo = blank[0], hi = blank[1];
+		size_t at = lo ? (size_t)__builtin_ctzll(lo)
+		               : 64 + (size_t)__builtin_ctzll(hi | 1ull << 63);
+
+		blank[0] = lo & (lo - 1);
+		blank[1] = lo ? hi : hi & (hi - 1);
+		out->v[k].s = p + field;
+		out->v[k].len = (uint32_t)(at - field);
+		field = at + 1;
+	}
+	out->v[want - 1].s = p + field;
+	out->v[want - 1].len = (uint32_t)(n - field);
+	out->layout = l;
+	out->line = p;
+	out->end = p + n;
+	out->n = want;
+	out->event_ms = 0;
 	out->status = status_of(record_at(out, l->hot[RH_LOG_STATUS]));
 	return 0;
 }

@@ -277,26 +277,29 @@ static void sum_into(struct flowtab *sums, const struct flow *f, int src, int ds
 	flowtab_queue(sums, &e);
 }
 
+/* A row of sums, offered to a list. */
+static void offer_sum(struct top *t, const struct flow *e)
+{
+	struct summary_row row;
+
+	memset(&row, 0, sizeof(row));
+	addr_from(&row.src, e->key.src);
+	addr_from(&row.dst, e->key.dst);
+	row.dstport = e->key.dstport;
+	row.protocol = e->key.protocol;
+	row.records = e->records;
+	row.packets = e->packets;
+	row.bytes = e->bytes;
+	top_offer(t, &row);
+}
+
 /* The rows of a table of sums into a list. */
 static void offer_sums(struct top *t, struct flowtab *sums)
 {
 	flowtab_flush(sums);
-	for (size_t i = 0; i < sums->cap; i++) {
-		const struct flow *e = &sums->v[i];
-		struct summary_row row;
-
-		if (!e->key.flags)
-			continue;
-		memset(&row, 0, sizeof(row));
-		addr_from(&row.src, e->key.src);
-		addr_from(&row.dst, e->key.dst);
-		row.dstport = e->key.dstport;
-		row.protocol = e->key.protocol;
-		row.records = e->records;
-		row.packets = e->packets;
-		row.bytes = e->bytes;
-		top_offer(t, &row);
-	}
+	for (size_t i = 0; i < sums->cap; i++)
+		if (sums->v[i].key.flags)
+			offer_sum(t, &sums->v[i]);
 	top_finish(t);
 }
 
@@ -396,12 +399,56 @@ struct report_job {
 	size_t n, top;
 };
 
+/* Talkers of flows all between IPv4 addresses: summed in a compact table,
+ * half the memory to clear and probe, unless a sum outgrew its 32 bits. */
+static void report_talkers4(struct report_job *job, struct top *talkers)
+{
+	const struct flowtab4 *flows = job->src.v4;
+	struct flowtab spill;
+	struct flowtab4 talk;
+
+	flowtab_init(&spill, FLOWTAB_MIN);
+	flowtab4_init(&talk, flowtab_cap(job->n), &spill);
+	for (size_t i = 0; i < flows->cap; i++) {
+		struct flow4 e = flows->v[i];
+
+		if (!e.flags)
+			continue;
+		e.srcport = e.dstport = 0;
+		e.protocol = 0;
+		e.flags = FLOW_USED;
+		flowtab4_queue(&talk, &e);
+	}
+	flowtab4_flush(&talk);
+	flowtab_flush(&spill);
+	if (spill.n) {
+		flowtab4_fold(&talk, &spill);
+		offer_sums(talkers, &spill);
+	} else {
+		for (size_t i = 0; i < talk.cap; i++) {
+			struct flow f;
+
+			if (!talk.v[i].flags)
+				continue;
+			flow4_expand(&f, &talk.v[i]);
+			offer_sum(talkers, &f);
+		}
+		top_finish(talkers);
+	}
+	flowtab4_release(&talk);
+	flowtab_release(&spill);
+}
+
 static void report_talkers(struct report_job *job)
 {
 	struct top talkers = {&job->out->talkers, job->top, by_bytes};
 	struct flowtab talk;
 	struct flow f;
 
+	if (job->src.v4) {
+		report_talkers4(job, &talkers);
+		return;
+	}
 	/* Talkers are nearly as many as flows where ports vary, as they do:
 	 * the table is made big enough at once rather than grown. */
 	flowtab_init(&talk, flowtab_cap(job->n));

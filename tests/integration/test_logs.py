@@ -43,6 +43,19 @@ def json_fields(o):
             o.get("action"), o.get("bytes"))
 
 
+def scaled(summary, k):
+    """summary with every count multiplied by k: the summary of its records
+    repeated k times (checked against the model by the tests using it)."""
+    counts = {"records", "nodata", "skipdata", "packets", "bytes", "networkAclLike",
+              "securityGroupLike", "accepted", "returnRejected"}
+    if isinstance(summary, dict):
+        return {key: v * k if key in counts and isinstance(v, int) else scaled(v, k)
+                for key, v in summary.items()}
+    if isinstance(summary, list):
+        return [scaled(v, k) for v in summary]
+    return summary
+
+
 def put_object(s3, key, recs):
     body = "\n".join([" ".join(model.DEFAULT_FIELDS)] + [model.line(r) for r in recs]) + "\n"
     s3.put_object(Bucket="s3-flows", Key=key, Body=gzip.compress(body.encode()))
@@ -246,6 +259,52 @@ class LogsTest(harness.EmulatorTestCase):
         want = [key_fields(r) for r in recs[:150] if r["log-status"] == "OK"
                 and not r["srcaddr"].startswith("10.") and r["protocol"] == "6"]
         self.assertEqual([json_fields(o) for o in doc["records"]], want)
+
+    # --- Files big enough to be read in pieces on two threads (64 MB) ---
+
+    BIG = 64 * 1024 * 1024
+
+    def test_big_file_read_in_pieces(self):
+        recs = model.make_records(3000, self.t0, 3600, seed=5)
+        self.assertEqual(model.summary(recs * 3), scaled(model.summary(recs), 3))
+        header = " ".join(model.DEFAULT_FIELDS) + "\n"
+        block = "\n".join(model.line(r) for r in recs) + "\n"
+        blocks = self.BIG // len(block) + 60
+        # Inserted before a block: two lines that are not records (in
+        # different pieces, the later one in a piece that may well be read
+        # first), and the header again, as where files were joined.
+        inserted = {190: "2 123456789012 eni-1 10.0.0.1\n", 150: "not a flow record\n",
+                    120: header}
+        path = os.path.join(self.home, "big.log")
+        with open(path, "w") as f:
+            f.write(header)
+            for i in range(blocks):
+                f.write(inserted.get(i, "") + block)
+        first = 1 + 150 * len(recs) + 1 + 1
+        proc = self.run_vpcflow("logs", "--file", path, "--summary", "--output", "json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        doc = json.loads(proc.stdout)
+        self.assertEqual(doc["summary"], scaled(model.summary(recs), blocks))
+        self.assertEqual(doc["malformedLines"], 2)
+        self.assertIn("2 lines were not flow records of the format (first: %s line %d)"
+                      % (path, first), proc.stderr)
+
+    def test_big_file_whose_format_changes(self):
+        """A header line with other fields further down holds for the lines
+        after it, whichever thread reads them."""
+        recs = model.make_records(3000, self.t0, 3600, seed=6,
+                                  extra={"vpc-id": "vpc-0abc", "flow-direction": "ingress"})
+        default = "\n".join(model.line(r) for r in recs) + "\n"
+        custom = "\n".join(model.line(r, CUSTOM) for r in recs) + "\n"
+        first = 30
+        rest = self.BIG // len(custom) + 20
+        path = os.path.join(self.home, "formats.log")
+        with open(path, "w") as f:
+            f.write(" ".join(model.DEFAULT_FIELDS) + "\n" + default * first)
+            f.write(" ".join(CUSTOM) + "\n" + custom * rest)
+        doc = self.logs_json("--file", path, "--summary")
+        self.assertEqual(doc["summary"], scaled(model.summary(recs), first + rest))
+        self.assertEqual(doc["malformedLines"], 0)
 
     def test_csv(self):
         recs = model.make_records(20, self.t0, 600, seed=2)

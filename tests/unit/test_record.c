@@ -403,12 +403,77 @@ static void test_split(void **state)
 	}
 }
 
+/* record_parse_next against record_parse: on lines of every length up to
+ * past the bytes it reads, with blanks anywhere, a trailing '\r' or not, a
+ * first byte that may start a header, and more lines after. Whenever it
+ * splits a line, record_parse splits it the same way; it leaves none that
+ * is a plain record of the layout within its reach. The bytes it reads are
+ * exactly the allocation, so that reading more shows under the
+ * sanitizers. */
+static void test_parse_next(void **state)
+{
+	uint32_t x = 11;
+
+	for (size_t len = 0; len < RECORD_NEXT_READ + 20; len++) {
+		for (int round = 0; round < 60; round++) {
+			size_t size = len + 1 > RECORD_NEXT_READ ? len + 1 : RECORD_NEXT_READ;
+			char *buf = malloc(size);
+			struct record_layout l;
+			struct record r1, r2;
+			size_t blanks = 0, got = 0;
+			int rc, plain;
+
+			for (size_t i = 0; i < size; i++)
+				buf[i] =
+				    (char)(rnd_next(&x) % 4 == 0 ? ' ' : '0' + rnd_next(&x) % 10);
+			for (size_t i = len + 1; i < size; i++)
+				if (rnd_next(&x) % 16 == 0)
+					buf[i] = '\n';
+			buf[len] = '\n';
+			if (len && round % 5 == 0)
+				buf[len - 1] = '\r';
+			if (len && round % 7 == 0)
+				buf[0] = 'v';
+			for (size_t i = 0; i < len; i++)
+				blanks += buf[i] == ' ';
+			record_layout_default(&l);
+			l.n = blanks + 1 + (size_t)(round % 3) - 1; /* right, or one off */
+			if (l.n == 0 || l.n > RECORD_MAX_FIELDS)
+				l.n =
+				    blanks + 1 > RECORD_MAX_FIELDS ? RECORD_MAX_FIELDS : blanks + 1;
+			rc = record_parse_next(&r1, &l, buf, &got);
+			plain = len > 0 && len < RECORD_NEXT_READ && buf[len - 1] != '\r' &&
+			        !(buf[0] >= 'a' && buf[0] <= 'z') && l.n == blanks + 1;
+			if (rc != 0) {
+				if (plain)
+					fail_msg("line of %zu bytes, %zu fields not split", len,
+					         l.n);
+				free(buf);
+				continue;
+			}
+			assert_true(plain);
+			assert_int_equal(got, len);
+			assert_int_equal(record_parse(&r2, &l, buf, len), 0);
+			assert_int_equal(r1.n, r2.n);
+			assert_int_equal(r1.status, r2.status);
+			assert_ptr_equal(r1.line, r2.line);
+			assert_ptr_equal(r1.end, r2.end);
+			for (size_t f = 0; f < r1.n; f++) {
+				assert_ptr_equal(r1.v[f].s, r2.v[f].s);
+				assert_int_equal(r1.v[f].len, r2.v[f].len);
+			}
+			free(buf);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sample_records), cmocka_unit_test(test_layouts),
 	    cmocka_unit_test(test_values),         cmocka_unit_test(test_time),
 	    cmocka_unit_test(test_fast_values),    cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_parse_next),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
