@@ -9,7 +9,7 @@
 
 /* Mixes the sum of the hashed words so that the low bits, the index,
  * depend on every byte. */
-static uint64_t hash_finish(uint64_t h)
+static inline uint64_t hash_finish(uint64_t h)
 {
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
@@ -18,7 +18,7 @@ static uint64_t hash_finish(uint64_t h)
 
 /* Each word of the key folded in half and multiplied by its own odd
  * constant (the products do not wait on each other), then mixed. */
-static uint64_t key_hash(const struct flow_key *k)
+static inline uint64_t key_hash(const struct flow_key *k)
 {
 	static const uint64_t odd[5] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full,
 	                                0x165667b19e3779f9ull, 0xd6e8feb86659fd93ull,

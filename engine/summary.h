@@ -6,7 +6,8 @@
  *
  * Records are counted into a table of flows as they stream by
  * (summary_add, engine/flowtab.h): one entry per distinct addresses, ports,
- * protocol and action, so memory grows with distinct flows, not records.
+ * protocol and action (or, until the report, per distinct text of those
+ * fields), so memory grows with distinct flows, not records.
  * The lists are sums over the flows, made by summary_report. Summaries of
  * parts of the input can be merged. */
 #ifndef VPCFLOW_ENGINE_SUMMARY_H

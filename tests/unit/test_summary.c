@@ -430,13 +430,88 @@ static void test_big_counts(void **state)
 	summary_free(b);
 }
 
+/* Records counted by the text of their fields from srcaddr to protocol
+ * (side by side, as in the default format) and records parsed at once
+ * (another order of the fields, or text too long, as IPv6 addresses make
+ * it) give the same report, alone or mixed in one summary. */
+static void test_text_and_parsed(void **state)
+{
+	enum { N = 20000 };
+	static const char *const shuffled =
+	    "version account-id interface-id srcaddr srcport dstaddr "
+	    "dstport protocol packets bytes start end action "
+	    "log-status";
+	struct summary *text = summary_new(), *parsed = summary_new(), *mixed = summary_new();
+	struct summary_report a, b, c;
+	struct record_layout def, other;
+	struct record rec;
+	char line[200];
+	uint32_t x = 5;
+
+	record_layout_default(&def);
+	assert_int_equal(record_layout_parse(&other, shuffled, 0, NULL), 0);
+	for (int i = 0; i < N; i++) {
+		char src[48], dst[48];
+		unsigned sport, dport, proto, packets;
+		const char *action;
+
+		x = x * 1103515245 + 12345;
+		if ((x >> 4) % 16 == 0) {
+			snprintf(src, sizeof(src), "2001:db8:%x::%x", x >> 28, (x >> 20) & 7);
+			snprintf(dst, sizeof(dst), "2001:db8:%x::%x", (x >> 17) & 3, (x >> 14) & 7);
+		} else {
+			snprintf(src, sizeof(src), "%u.0.%u.%u", (x >> 29) ? 10 : 203, x >> 28,
+			         (x >> 20) & 7);
+			snprintf(dst, sizeof(dst), "10.0.%u.%u", (x >> 17) & 3, (x >> 14) & 7);
+		}
+		sport = (x >> 12) & 1 ? 443 : 40000 + ((x >> 8) & 15);
+		dport = (x >> 11) & 1 ? 443 : 40000 + ((x >> 8) & 15);
+		proto = (x >> 7) & 1 ? 6 : 17;
+		packets = x & 15;
+		action = (x >> 5) & 3 ? "ACCEPT" : "REJECT";
+		snprintf(line, sizeof(line), "2 1 eni-1 %s %s %u %u %u %u %u 1 2 %s OK", src, dst,
+		         sport, dport, proto, packets, packets * 40, action);
+		assert_int_equal(record_parse(&rec, &def, line, strlen(line)), 0);
+		summary_add(text, &rec);
+		if (i % 2)
+			summary_add(mixed, &rec);
+		snprintf(line, sizeof(line), "2 1 eni-1 %s %u %s %u %u %u %u 1 2 %s OK", src, sport,
+		         dst, dport, proto, packets, packets * 40, action);
+		assert_int_equal(record_parse(&rec, &other, line, strlen(line)), 0);
+		summary_add(parsed, &rec);
+		if (!(i % 2))
+			summary_add(mixed, &rec);
+	}
+	summary_report(&a, text, 100000);
+	summary_report(&b, parsed, 100000);
+	summary_report(&c, mixed, 100000);
+	assert_true(a.talkers.n > 100);
+	assert_true(a.acl_rejected > 0);
+	for (const struct summary_report *r = &b; r; r = r == &b ? &c : NULL) {
+		assert_memory_equal(&a.accepted, &r->accepted, sizeof(a.accepted));
+		assert_memory_equal(&a.rejected, &r->rejected, sizeof(a.rejected));
+		assert_int_equal(a.acl_rejected, r->acl_rejected);
+		assert_int_equal(a.sg_rejected, r->sg_rejected);
+		rows_equal(&a.talkers, &r->talkers);
+		rows_equal(&a.rejected_sources, &r->rejected_sources);
+		rows_equal(&a.ports, &r->ports);
+		rows_equal(&a.acl_like, &r->acl_like);
+	}
+	summary_report_release(&a);
+	summary_report_release(&b);
+	summary_report_release(&c);
+	summary_free(text);
+	summary_free(parsed);
+	summary_free(mixed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_report),          cmocka_unit_test(test_merge),
 	    cmocka_unit_test(test_growth),          cmocka_unit_test(test_acl_cases),
 	    cmocka_unit_test(test_partial_records), cmocka_unit_test(test_merge_many),
-	    cmocka_unit_test(test_big_counts),
+	    cmocka_unit_test(test_big_counts),      cmocka_unit_test(test_text_and_parsed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
