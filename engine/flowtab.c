@@ -133,12 +133,25 @@ static void flowtab_add(struct flowtab *t, const struct flow *f, uint64_t h)
  * reads of several entries overlap instead of each waiting for its own. */
 void flowtab_queue(struct flowtab *t, const struct flow *f)
 {
+	*flowtab_next(t) = *f;
+	flowtab_commit(t);
+}
+
+struct flow *flowtab_next(struct flowtab *t)
+{
 	struct flow_pending *p = &t->pending[t->next];
 
 	if (p->flow.key.flags)
 		flowtab_add(t, &p->flow, p->hash);
-	p->flow = *f;
-	p->hash = key_hash(&f->key);
+	p->flow.key.flags = 0;
+	return &p->flow;
+}
+
+void flowtab_commit(struct flowtab *t)
+{
+	struct flow_pending *p = &t->pending[t->next];
+
+	p->hash = key_hash(&p->flow.key);
 	__builtin_prefetch(&t->v[p->hash & (t->cap - 1)], 1);
 	__builtin_prefetch(&t->v[(p->hash + 1) & (t->cap - 1)], 1);
 	t->next = (t->next + 1) % FLOWTAB_PENDING;

@@ -103,6 +103,10 @@ void flowtab_release(struct flowtab *t);
 /* Adds f's counts to the entry of its key, made when new; read the table
  * after flowtab_flush. */
 void flowtab_queue(struct flowtab *t, const struct flow *f);
+/* flowtab_queue in two steps, for an entry built in place: the entry to
+ * fill (empty), then its queueing. An entry not committed is not added. */
+struct flow *flowtab_next(struct flowtab *t);
+void flowtab_commit(struct flowtab *t);
 /* Puts the queued entries into the table. */
 void flowtab_flush(struct flowtab *t);
 /* The entry of key, or NULL (the table flushed). */

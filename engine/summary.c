@@ -140,8 +140,8 @@ static int text_key(const struct record *r, unsigned flags, struct flow_key *k)
 	    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
 	const signed char *hot = r->layout->hot;
 	int c = hot[RH_SRCADDR];
+	const unsigned char *mask;
 	const char *from;
-	uint64_t w[TEXT_READ / 8], m[TEXT_READ / 8];
 	size_t len;
 
 	if (c < 0 || hot[RH_DSTADDR] != c + 1 || hot[RH_SRCPORT] != c + 2 ||
@@ -151,13 +151,24 @@ static int text_key(const struct record *r, unsigned flags, struct flow_key *k)
 	len = (size_t)(r->v[c + 4].s + r->v[c + 4].len - from);
 	if (len > TEXT_MAX || (size_t)(r->end - from) < TEXT_READ)
 		return 0;
-	memcpy(w, from, TEXT_READ);
-	memcpy(m, keep + TEXT_READ - len, TEXT_READ);
-	for (size_t i = 0; i < TEXT_READ / 8; i++)
-		w[i] &= m[i];
-	memcpy(k, w, TEXT_READ);
-	k->flags = (uint8_t)flags;
-	k->zero[0] = (uint8_t)len;
+	mask = keep + TEXT_READ - len;
+	/* Written as whole words, each the width of the reads of the key that
+	 * follow (a read of parts of two writes would wait for both). */
+	{
+		uint64_t w[4], m[4];
+		unsigned char tail[8];
+
+		memcpy(w, from, sizeof(w));
+		memcpy(m, mask, sizeof(m));
+		for (size_t i = 0; i < 4; i++)
+			w[i] &= m[i];
+		for (size_t i = 0; i < 8; i++)
+			tail[i] = (unsigned char)from[32 + i] & mask[32 + i];
+		tail[offsetof(struct flow_key, flags) - 32] = (unsigned char)flags;
+		tail[offsetof(struct flow_key, zero) - 32] = (unsigned char)len;
+		memcpy(k, w, sizeof(w));
+		memcpy((unsigned char *)k + 32, tail, sizeof(tail));
+	}
 	return 1;
 }
 
@@ -167,7 +178,7 @@ void summary_add(struct summary *s, const struct record *r)
 	const struct record_value *action = record_hot(r, RH_ACTION);
 	uint64_t packets, bytes;
 	unsigned flags = FLOW_USED;
-	struct flow f;
+	struct flow *f;
 
 	s->records++;
 	if (r->status == RECORD_NODATA) {
@@ -191,14 +202,15 @@ void summary_add(struct summary *s, const struct record *r)
 		c->packets += packets;
 		c->bytes += bytes;
 	}
-	if (!text_key(r, flags, &f.key)) {
+	f = flowtab_next(&s->text);
+	if (!text_key(r, flags, &f->key)) {
 		add_flow(s, r, flags, 1, packets, bytes);
 		return;
 	}
-	f.records = 1;
-	f.packets = packets;
-	f.bytes = bytes;
-	flowtab_queue(&s->text, &f);
+	f->records = 1;
+	f->packets = packets;
+	f->bytes = bytes;
+	flowtab_commit(&s->text);
 }
 
 /* Counts the flows of the text table as add_flow does, once a distinct
