@@ -2,6 +2,7 @@
  * moves between the compact table of IPv4 flows and the full one. */
 #include "engine/flowtab.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -31,6 +32,11 @@ static inline uint64_t key_hash(const struct flow_key *k)
 	return hash_finish(h);
 }
 
+uint64_t flowtab_hash(const struct flow_key *k)
+{
+	return key_hash(k);
+}
+
 static uint64_t key4_hash(const struct flow4 *f)
 {
 	uint64_t w[2];
@@ -46,19 +52,62 @@ static int key4_equal(const struct flow4 *a, const struct flow4 *b)
 }
 
 #define HUGE_PAGE ((size_t)2 << 20)
+#define SPARE_MIN (2 * HUGE_PAGE) /* tables worth keeping for the next one */
 
-/* Zeroed memory for a table of bytes, aligned to a cache line; *mem is
- * what to free. A big table is asked for huge pages: it is probed at
- * random, and with small pages most probes would also miss the TLB. */
-static void *table_alloc(void **mem, size_t bytes)
+/* The memory of the biggest table released, kept for the next table that
+ * fits in it: memory a process has written once is cleared again far
+ * faster than new memory is handed out (which, on a virtual machine, the
+ * host may first have to find). A report's tables come right after the
+ * release of the tables read into, and fit. */
+static struct {
+	pthread_mutex_t lock;
+	void *mem;
+	size_t bytes;
+} spare = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
+
+/* Memory of at least bytes, from the spare block or new; *got its size. */
+static void *memory_get(size_t bytes, size_t *got)
 {
-	void *v;
+	void *mem = NULL;
 
-	/* One spare line to align to; written at once rather than calloc'ed,
-	 * as pages of calloc's zero mapping fault twice (read by a probe, then
-	 * written). */
-	*mem = xmalloc(bytes + 64);
-	v = (void *)(((uintptr_t)*mem + 63) & ~(uintptr_t)63);
+	if (bytes >= SPARE_MIN) {
+		pthread_mutex_lock(&spare.lock);
+		if (spare.mem && spare.bytes >= bytes) {
+			mem = spare.mem;
+			*got = spare.bytes;
+			spare.mem = NULL;
+			spare.bytes = 0;
+		}
+		pthread_mutex_unlock(&spare.lock);
+	}
+	if (!mem) {
+		mem = xmalloc(bytes);
+		*got = bytes;
+	}
+	return mem;
+}
+
+/* Gives back memory of memory_get: kept as the spare block when it is the
+ * biggest, else freed. */
+static void memory_put(void *mem, size_t bytes)
+{
+	if (mem && bytes >= SPARE_MIN) {
+		pthread_mutex_lock(&spare.lock);
+		if (bytes > spare.bytes) {
+			void *old = spare.mem;
+
+			spare.mem = mem;
+			spare.bytes = bytes;
+			mem = old;
+		}
+		pthread_mutex_unlock(&spare.lock);
+	}
+	free(mem);
+}
+
+/* Asks for huge pages under the bytes at v, when they are many. */
+static void advise_huge(void *v, size_t bytes)
+{
 #ifdef MADV_HUGEPAGE
 	if (bytes >= 2 * HUGE_PAGE) {
 		uintptr_t from = ((uintptr_t)v + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
@@ -66,7 +115,26 @@ static void *table_alloc(void **mem, size_t bytes)
 
 		madvise((void *)from, to - from, MADV_HUGEPAGE);
 	}
+#else
+	(void)v;
+	(void)bytes;
 #endif
+}
+
+/* Zeroed memory for a table of bytes, aligned to a cache line; *mem and
+ * *size are what to give back to memory_put. A big table is asked for huge
+ * pages: it is probed at random, and with small pages most probes would
+ * also miss the TLB. */
+static void *table_alloc(void **mem, size_t *size, size_t bytes)
+{
+	void *v;
+
+	/* One spare line to align to; written at once rather than calloc'ed,
+	 * as pages of calloc's zero mapping fault twice (read by a probe, then
+	 * written). */
+	*mem = memory_get(bytes + 64, size);
+	v = (void *)(((uintptr_t)*mem + 63) & ~(uintptr_t)63);
+	advise_huge(v, bytes);
 	memset(v, 0, bytes);
 	return v;
 }
@@ -74,13 +142,13 @@ static void *table_alloc(void **mem, size_t bytes)
 void flowtab_init(struct flowtab *t, size_t cap)
 {
 	memset(t, 0, sizeof(*t));
-	t->v = table_alloc(&t->mem, cap * sizeof(struct flow));
+	t->v = table_alloc(&t->mem, &t->size, cap * sizeof(struct flow));
 	t->cap = cap;
 }
 
 void flowtab_release(struct flowtab *t)
 {
-	free(t->mem);
+	memory_put(t->mem, t->size);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -103,10 +171,62 @@ static void flowtab_resize(struct flowtab *t, size_t cap)
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->v[i].key.flags)
 			*flowtab_slot(&bigger, &t->v[i].key, key_hash(&t->v[i].key)) = t->v[i];
-	free(t->mem);
+	memory_put(t->mem, t->size);
 	t->v = bigger.v;
 	t->mem = bigger.mem;
+	t->size = bigger.size;
 	t->cap = bigger.cap;
+}
+
+/* Doubles the table where it is: its memory is grown by realloc (which
+ * moves the pages of a big block rather than copying them), so that only
+ * the new half is memory the table has not written yet. In the doubled table an entry's home is its
+ * old one or cap slots up. The entries are taken in slot order from the first empty slot on, each
+ * put at the first free slot from its new home: one whose home stays finds it, or a slot after it
+ * that a moved entry left, no later than the slot it leaves (the slots before are settled already);
+ * one whose home moves up goes to the new half, and never past its end (the
+ * entries of a run there left as many slots below, one each). Those before
+ * the first empty slot, the end of a run that wraps around the old end,
+ * would pass entries not yet taken: they are put back last, into the
+ * finished table. */
+static void flowtab_double(struct flowtab *t)
+{
+	size_t old = t->cap, cap = 2 * old, first = 0, n_later = 0, alloc_later = 0;
+	size_t at = (size_t)((uintptr_t)t->v - (uintptr_t)t->mem),
+	       bytes = cap * sizeof(struct flow);
+	struct flow *later = NULL;
+	void *mem;
+
+	mem = xrealloc(t->mem, bytes + 64);
+	t->mem = mem;
+	t->size = bytes + 64;
+	t->v = (void *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+	if ((size_t)((uintptr_t)t->v - (uintptr_t)mem) != at) /* moved to another alignment */
+		memmove(t->v, (char *)mem + at, old * sizeof(struct flow));
+	advise_huge(t->v, bytes);
+	memset(t->v + old, 0, old * sizeof(struct flow));
+	t->cap = cap;
+	while (t->v[first].key.flags) /* there is an empty slot: n <= old / 2 */
+		first++;
+	for (size_t i = 0; i < old; i++) {
+		struct flow e = t->v[i];
+		size_t k;
+
+		if (!e.key.flags)
+			continue;
+		t->v[i].key.flags = 0;
+		if (i < first) {
+			ALLOC_GROW(later, n_later + 1, alloc_later);
+			later[n_later++] = e;
+			continue;
+		}
+		for (k = key_hash(&e.key) & (cap - 1); t->v[k].key.flags; k++)
+			;
+		t->v[k] = e;
+	}
+	for (size_t i = 0; i < n_later; i++)
+		*flowtab_slot(t, &later[i].key, key_hash(&later[i].key)) = later[i];
+	free(later);
 }
 
 /* Adds f's counts to the entry of its key (h its hash), made when new. */
@@ -115,7 +235,7 @@ static void flowtab_add(struct flowtab *t, const struct flow *f, uint64_t h)
 	struct flow *e;
 
 	if ((t->n + 1) * 2 > t->cap)
-		flowtab_resize(t, t->cap * 2);
+		flowtab_double(t);
 	e = flowtab_slot(t, &f->key, h);
 	if (!e->key.flags) {
 		*e = *f;
@@ -204,14 +324,14 @@ void flow4_expand(struct flow *out, const struct flow4 *f)
 void flowtab4_init(struct flowtab4 *t, size_t cap, struct flowtab *spill)
 {
 	memset(t, 0, sizeof(*t));
-	t->v = table_alloc(&t->mem, cap * sizeof(struct flow4));
+	t->v = table_alloc(&t->mem, &t->size, cap * sizeof(struct flow4));
 	t->cap = cap;
 	t->spill = spill;
 }
 
 void flowtab4_release(struct flowtab4 *t)
 {
-	free(t->mem);
+	memory_put(t->mem, t->size);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -232,9 +352,10 @@ static void flowtab4_grow(struct flowtab4 *t)
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->v[i].flags)
 			*flowtab4_slot(&bigger, &t->v[i], key4_hash(&t->v[i])) = t->v[i];
-	free(t->mem);
+	memory_put(t->mem, t->size);
 	t->v = bigger.v;
 	t->mem = bigger.mem;
+	t->size = bigger.size;
 	t->cap = bigger.cap;
 }
 

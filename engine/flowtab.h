@@ -68,11 +68,12 @@ struct flow_pending4 {
 
 /* Open addressing with linear probing. Invariants: cap is a power of two,
  * n <= cap / 2, an entry is empty when its key.flags is 0; v is mem rounded
- * up to a cache line. pending holds the entries of the last FLOWTAB_PENDING
- * flowtab_queue calls that are not in v yet: v is read after flowtab_flush. */
+ * up to a cache line. pending holds the entries of the last
+ * FLOWTAB_PENDING flowtab_queue calls that are not in v yet: v is read after flowtab_flush. */
 struct flowtab {
 	struct flow *v;
 	void *mem;
+	size_t size; /* of mem */
 	size_t cap, n;
 	struct flow_pending pending[FLOWTAB_PENDING];
 	size_t next; /* the pending entry the next one takes */
@@ -83,6 +84,7 @@ struct flowtab {
 struct flowtab4 {
 	struct flow4 *v;
 	void *mem;
+	size_t size;
 	size_t cap, n;
 	struct flow_pending4 pending[FLOWTAB_PENDING];
 	size_t next;
@@ -94,6 +96,9 @@ static inline int flow_key_equal(const struct flow_key *a, const struct flow_key
 	return memcmp(a, b, sizeof(*a)) == 0;
 }
 
+/* The hash that places key in a struct flowtab: its home slot is the hash
+ * & (cap - 1). */
+uint64_t flowtab_hash(const struct flow_key *key);
 /* The capacity for n entries, within the load limit of a table. */
 size_t flowtab_cap(size_t n);
 
