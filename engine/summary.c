@@ -32,8 +32,9 @@ struct summary {
 
 /* Keys of the text table: the text in the bytes before flags, zero after
  * its length, which is in zero[0]. */
-#define TEXT_MAX  offsetof(struct flow_key, flags)
-#define TEXT_READ sizeof(struct flow_key)
+#define TEXT_MAX   offsetof(struct flow_key, flags)
+#define TEXT_READ  sizeof(struct flow_key)
+#define FOLD_SPLIT 65536 /* distinct texts worth folding on two threads */
 
 struct summary *summary_new(void)
 {
@@ -213,26 +214,66 @@ void summary_add(struct summary *s, const struct record *r)
 	flowtab_commit(&s->text);
 }
 
-/* Counts the flows of the text table as add_flow does, once a distinct
- * text, and empties it. The flow table is made big enough for them at once
- * when it is empty. */
-static void fold_text(struct summary *s)
+/* The flows of slots [from, to) of text into s, as add_flow counts them. */
+static void fold_slots(struct summary *s, const struct flowtab *text, size_t from, size_t to)
 {
-	flowtab_flush(&s->text);
-	if (!s->text.n)
-		return;
-	flowtab4_flush(&s->v4);
-	if (!s->v4.n && flowtab_cap(s->text.n) > s->v4.cap) {
-		flowtab4_release(&s->v4);
-		flowtab4_init(&s->v4, flowtab_cap(s->text.n), &s->flows);
-	}
-	for (size_t i = 0; i < s->text.cap; i++) {
-		const struct flow *e = &s->text.v[i];
+	for (size_t i = from; i < to; i++) {
+		const struct flow *e = &text->v[i];
 		struct record r;
 
 		if (e->key.flags &&
 		    record_parse(&r, &s->five, (const char *)e->key.src, e->key.zero[0]) == 0)
 			add_flow(s, &r, e->key.flags, e->records, e->packets, e->bytes);
+	}
+}
+
+/* A fold in two halves side by side: the first half into s, the second into
+ * other, which is merged into s after. */
+struct fold_job {
+	struct summary *s, *other;
+};
+
+static void fold_half(void *arg, size_t i)
+{
+	struct fold_job *job = arg;
+	const struct flowtab *text = &job->s->text;
+
+	if (i == 0)
+		fold_slots(job->s, text, 0, text->cap / 2);
+	else
+		fold_slots(job->other, text, text->cap / 2, text->cap);
+}
+
+/* The flow table of s made big enough for n more flows at once, when it is
+ * empty. */
+static void size_v4(struct summary *s, size_t n)
+{
+	flowtab4_flush(&s->v4);
+	if (!s->v4.n && flowtab_cap(n) > s->v4.cap) {
+		flowtab4_release(&s->v4);
+		flowtab4_init(&s->v4, flowtab_cap(n), &s->flows);
+	}
+}
+
+/* Counts the flows of the text table as add_flow does, once a distinct
+ * text, and empties it: on two threads when they are many. */
+static void fold_text(struct summary *s)
+{
+	struct fold_job job = {s, NULL};
+
+	flowtab_flush(&s->text);
+	if (!s->text.n)
+		return;
+	size_v4(s, s->text.n);
+	if (s->text.n < FOLD_SPLIT) {
+		fold_slots(s, &s->text, 0, s->text.cap);
+	} else {
+		job.other = summary_new();
+		size_v4(job.other, s->text.n / 2);
+		parallel_run(2, 2, fold_half, NULL, &job);
+		flowtab4_merge(&s->v4, &job.other->v4);
+		flowtab_merge(&s->flows, &job.other->flows);
+		summary_free(job.other);
 	}
 	flowtab_release(&s->text);
 	flowtab_init(&s->text, FLOWTAB_MIN);

@@ -505,6 +505,57 @@ static void test_text_and_parsed(void **state)
 	summary_free(mixed);
 }
 
+/* Enough distinct flows that the texts are folded on two threads: the same
+ * report as when every record is parsed at once. */
+static void test_many_texts(void **state)
+{
+	enum { N = 120000 };
+	static const char *const shuffled =
+	    "version account-id interface-id srcaddr srcport dstaddr "
+	    "dstport protocol packets bytes start end action "
+	    "log-status";
+	struct summary *text = summary_new(), *parsed = summary_new();
+	struct summary_report a, b;
+	struct record_layout def, other;
+	struct record rec;
+	char line[200];
+
+	record_layout_default(&def);
+	assert_int_equal(record_layout_parse(&other, shuffled, 0, NULL), 0);
+	for (unsigned i = 0; i < N; i++) {
+		unsigned j = i % (N / 3 * 2); /* half the flows twice */
+		const char *action = j % 5 ? "ACCEPT" : "REJECT";
+
+		snprintf(line, sizeof(line),
+		         "2 1 eni-1 10.%u.%u.%u 10.9.%u.1 %u %u 6 %u %u 1 2 %s OK", j >> 16,
+		         (j >> 8) & 255, j & 255, j % 7, 40000 + j % 13, 443 + j % 3, j % 9,
+		         j % 9 * 40, action);
+		assert_int_equal(record_parse(&rec, &def, line, strlen(line)), 0);
+		summary_add(text, &rec);
+		snprintf(line, sizeof(line),
+		         "2 1 eni-1 10.%u.%u.%u %u 10.9.%u.1 %u 6 %u %u 1 2 %s OK", j >> 16,
+		         (j >> 8) & 255, j & 255, 40000 + j % 13, j % 7, 443 + j % 3, j % 9,
+		         j % 9 * 40, action);
+		assert_int_equal(record_parse(&rec, &other, line, strlen(line)), 0);
+		summary_add(parsed, &rec);
+	}
+	summary_report(&a, text, 50);
+	summary_report(&b, parsed, 50);
+	assert_int_equal(a.records, N);
+	assert_memory_equal(&a.accepted, &b.accepted, sizeof(a.accepted));
+	assert_memory_equal(&a.rejected, &b.rejected, sizeof(a.rejected));
+	assert_int_equal(a.talkers.n, 50);
+	assert_true(a.talkers.v[0].records == 2);
+	rows_equal(&a.talkers, &b.talkers);
+	rows_equal(&a.rejected_sources, &b.rejected_sources);
+	rows_equal(&a.ports, &b.ports);
+	rows_equal(&a.acl_like, &b.acl_like);
+	summary_report_release(&a);
+	summary_report_release(&b);
+	summary_free(text);
+	summary_free(parsed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +563,7 @@ int main(void)
 	    cmocka_unit_test(test_growth),          cmocka_unit_test(test_acl_cases),
 	    cmocka_unit_test(test_partial_records), cmocka_unit_test(test_merge_many),
 	    cmocka_unit_test(test_big_counts),      cmocka_unit_test(test_text_and_parsed),
+	    cmocka_unit_test(test_many_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
