@@ -169,7 +169,7 @@ static enum record_status status_of(const struct record_value *v)
 }
 
 /* The bytes of the 16 at p equal to c, as bits: bit i set when p[i] is c. */
-static inline uint64_t blanks16_of(const char *p, char c)
+static inline uint64_t matches16(const char *p, char c)
 {
 #if defined(__SSE2__)
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -187,7 +187,7 @@ static inline uint64_t blanks16_of(const char *p, char c)
 /* The blanks of the 16 bytes at p as bits: bit i set when p[i] is ' '. */
 static inline uint64_t blanks16(const char *p)
 {
-	return blanks16_of(p, ' ');
+	return matches16(p, ' ');
 }
 
 /* The blanks of the line's bytes from p, up to 16 of them, as bits. Nothing
@@ -254,7 +254,7 @@ static inline uint64_t bytes64(const char *p, char c)
 	uint64_t bits = 0;
 
 	for (int i = 0; i < 64; i += 16)
-		bits |= blanks16_of(p + i, c) << i;
+		bits |= matches16(p + i, c) << i;
 	return bits;
 }
 
