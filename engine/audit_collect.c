@@ -336,18 +336,40 @@ static void denial(struct buf *out, const struct aws_error *err)
 		buf_addf(out, "; it needs %s", action);
 }
 
-/* A bucket in another region answers 301: reads both again where it lives. */
+/* The region a 301 of the bucket's reads names in its x-amz-bucket-region
+ * header, or NULL: S3 sends it with the redirect, which spares a
+ * GetBucketLocation (and the s3:GetBucketLocation it needs). A region that is
+ * the one just asked tells nothing. */
+static const char *redirect_region(const struct fetch *head, const struct fetch *lc,
+                                   const char *asked)
+{
+	const char *where = NULL;
+
+	if (is_redirect(head) && head->bucket_region[0])
+		where = head->bucket_region;
+	else if (is_redirect(lc) && lc->err.bucket_region[0])
+		where = lc->err.bucket_region;
+	if (where && strcmp(where, asked) == 0)
+		return NULL;
+	return where;
+}
+
+/* A bucket in another region answers 301: reads both again where it lives,
+ * which the 301 names, else GetBucketLocation tells. */
 static void follow_redirect(struct task *t, struct fetch *head, struct fetch *lc)
 {
 	struct fetch_job job = {t->scope->client, NULL, NULL};
 	struct fetch again[2] = {{.kind = FETCH_HEAD, .arg = head->arg},
 	                         {.kind = FETCH_LIFECYCLE, .arg = head->arg}};
+	const char *named = redirect_region(head, lc, t->region->region);
 	char *where = NULL;
 	struct aws_error err;
 
 	error_clear(&err);
-	if (s3_get_bucket_location(&where, t->scope->client, t->region->region, head->arg, &err) <
-	    0) {
+	if (named) {
+		where = xstrdup(named);
+	} else if (s3_get_bucket_location(&where, t->scope->client, t->region->region, head->arg,
+	                                  &err) < 0) {
 		head->rc = err.code;
 		head->err = err;
 		return;

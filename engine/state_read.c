@@ -366,12 +366,18 @@ static int read_bucket(struct state_bucket *sb, struct client *cl, const char *h
 		return 0;
 	}
 	if (rc == ERR_SERVICE && err->http_status == 301) {
+		/* A bucket of another region: the 301 names that region in
+		 * x-amz-bucket-region (where). Only without it is
+		 * GetBucketLocation, and s3:GetBucketLocation, needed. */
 		char *loc = NULL;
 
 		error_clear(err);
-		rc = s3_get_bucket_location(&loc, cl, home, sb->name, err);
-		snprintf(where, sizeof(where), "%s", loc ? loc : "");
-		free(loc);
+		rc = 0;
+		if (!*where || strcmp(where, home) == 0) {
+			rc = s3_get_bucket_location(&loc, cl, home, sb->name, err);
+			snprintf(where, sizeof(where), "%s", loc ? loc : "");
+			free(loc);
+		}
 	}
 	if (rc)
 		return rc;

@@ -166,17 +166,19 @@ def client_with(emu, creds, service, region="us-east-1"):
 class Run:
     """What the cases of a variant run: argv, extra environment, the exit code
     of success, a check of AWS state after the exact policy's run, whether its
-    output must equal an admin's, and whether it goes through the proxy that
-    answers HeadBucket of far buckets with 301."""
+    output must equal an admin's, whether it goes through the proxy that
+    answers HeadBucket of far buckets with 301, and whether that 301 names the
+    bucket's region (x-amz-bucket-region, as S3 sends it) or not."""
 
     def __init__(self, argv, rc=EXIT_OK, env=None, check=None, same_as_admin=False,
-                 proxied=False):
+                 proxied=False, names_region=True):
         self.argv = list(argv)
         self.rc = rc
         self.env = env or {}
         self.check = check
         self.same_as_admin = same_as_admin
         self.proxied = proxied
+        self.names_region = names_region
 
 
 class Case:
@@ -271,16 +273,21 @@ class PermissionsCase(harness.EmulatorTestCase):
         return out
 
     def start_proxy(self, cases):
-        """The proxy in front of moto for proxied runs, if any."""
-        keys = [c.keys["AWS_ACCESS_KEY_ID"] for c in cases if c.run.proxied and c.can_list]
+        """The proxy in front of moto for proxied runs, if any. Each principal
+        gets its own rules (by its key), so a variant can have 301s that do
+        not name the region."""
+        keys = [(c.keys["AWS_ACCESS_KEY_ID"], c.run.names_region) for c in cases
+                if c.run.proxied and c.can_list]
         if not keys:
             return
-        keys.append(self.emu.access_key)
+        keys.append((self.emu.access_key, True))
         days = [time.strftime("%Y%m%d", time.gmtime(time.time() + d)) for d in (0, 86400)]
         rules = [{"match": {"method": "HEAD", "path": "/perm-far", "header_contains": [
                       "Authorization", "Credential=%s/%s/%s/s3/" % (key, day, region)]},
-                  "status": 301, "headers": {"x-amz-bucket-region": "eu-west-1"}, "times": -1}
-                 for key in keys for day in days for region in self.FAR_FROM]
+                  "status": 301,
+                  "headers": {"x-amz-bucket-region": "eu-west-1"} if names_region else {},
+                  "times": -1}
+                 for key, names_region in keys for day in days for region in self.FAR_FROM]
         type(self).proxy = fault_server.Process(rules, upstream=self.emu.url).start()
 
     def run_env(self, run, keys):
@@ -441,11 +448,13 @@ class ReadTest(PermissionsCase):
     in another region) and Firehose, records in both, and what plan reads."""
 
     VARIANTS = ("validate", "list", "list --regions all", "audit",
-                "audit --regions LIST (bucket in another region)", "retention show",
-                "retention show --regions all",
+                "audit --regions LIST (bucket in another region)",
+                "audit --regions LIST (bucket in another region, 301 without its region)",
+                "retention show", "retention show --regions all",
                 "logs --log-group NAME", "logs --bucket NAME",
                 "logs --flow-log-id ID (CloudWatch Logs)", "logs --flow-log-id ID (S3)",
                 "logs --file PATH", "plan (CloudWatch Logs)", "plan (S3)",
+                "plan (S3, 301 without its region)",
                 "plan (Kinesis Data Firehose)", "plan (resource types)")
     FAR = "ap-southeast-2"  # where the flow log into the far bucket is
     FAR_FROM = (FAR, "us-east-1")
@@ -508,8 +517,9 @@ class ReadTest(PermissionsCase):
             "logGroup": "/perm/plan/${resourceId}", "retentionDays": 30,
             "tags": {"team": "network"}}])
 
-    def output(self, *argv, rc=EXIT_OK, proxied=False):
-        return Run([*argv, "--output", "json"], rc=rc, same_as_admin=True, proxied=proxied)
+    def output(self, *argv, rc=EXIT_OK, proxied=False, names_region=True):
+        return Run([*argv, "--output", "json"], rc=rc, same_as_admin=True, proxied=proxied,
+                   names_region=names_region)
 
     def prepare_validate(self):
         return Run(["validate", self.spec_cw])
@@ -525,6 +535,10 @@ class ReadTest(PermissionsCase):
 
     def prepare_audit_regions_list_bucket_in_another_region(self):
         return self.output("audit", "--regions", self.FAR, rc=EXIT_FINDINGS, proxied=True)
+
+    def prepare_audit_regions_list_bucket_in_another_region_301_without_its_region(self):
+        return self.output("audit", "--regions", self.FAR, rc=EXIT_FINDINGS, proxied=True,
+                           names_region=False)
 
     def prepare_retention_show(self):
         return self.output("retention", "show")
@@ -555,11 +569,16 @@ class ReadTest(PermissionsCase):
     def prepare_plan_cloudwatch_logs(self):
         return self.output("plan", self.spec_cw)
 
-    def prepare_plan_s3(self):
-        spec = self.spec_file("plan-s3", [{
+    def plan_s3_spec(self):
+        return self.spec_file("plan-s3", [{
             "resourceType": "VPC", "resourceIds": [self.plan_vpc], "destination": "S3",
             "bucket": "perm-far", "retentionDays": 30}])
-        return self.output("plan", spec, proxied=True)
+
+    def prepare_plan_s3(self):
+        return self.output("plan", self.plan_s3_spec(), proxied=True)
+
+    def prepare_plan_s3_301_without_its_region(self):
+        return self.output("plan", self.plan_s3_spec(), proxied=True, names_region=False)
 
     def prepare_plan_kinesis_data_firehose(self):
         spec = self.spec_file("plan-fh", [{
