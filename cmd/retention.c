@@ -9,6 +9,7 @@
 #include "aws/strlist.h"
 #include "aws/xalloc.h"
 #include "cmd/cli.h"
+#include "engine/logretention.h"
 #include "engine/retention.h"
 #include "engine/table.h"
 
@@ -219,7 +220,7 @@ static int check_cloudwatch_days(const struct context *ctx, int days)
 {
 	int below, above;
 
-	if (days <= 0 || retention_cloudwatch_allowed(days, &below, &above))
+	if (days <= 0 || logretention_allowed(days, &below, &above))
 		return 0;
 	if (below && above)
 		cli_error(ctx,
@@ -270,13 +271,29 @@ static int plan_log_groups(struct plan *p, struct context *ctx, const char **nam
 	return 0;
 }
 
+/* Plans one bucket prefix whose current expiration is known: from days,
+ * set by the lifecycle rule named rule (NULL when none is). */
+static void plan_bucket_change(struct plan *p, const char *region, const char *bucket,
+                               const char *prefix, int from, const char *rule, int days)
+{
+	char *ours = retention_rule_id(prefix);
+	struct change *c = plan_add(p, RETENTION_BUCKET, region, bucket, prefix, from, days);
+
+	if (c && rule && strcmp(rule, ours) != 0) {
+		/* Someone else's rule sets the current expiration: ours will sit
+		 * beside it, and the shorter one wins. */
+		c->other_rule = xstrdup(rule);
+		c->other_days = from;
+	}
+	free(ours);
+}
+
 /* Plans one bucket prefix: finds the bucket's region and what expires now. */
 static int plan_bucket(struct plan *p, struct context *ctx, const char *ask_region,
                        const char *bucket, const char *prefix, int days)
 {
 	struct aws_error err;
-	char *region = NULL, *rule = NULL, *ours = retention_rule_id(prefix);
-	struct change *c;
+	char *region = NULL, *rule = NULL;
 	int from = 0, rc = -1;
 
 	error_clear(&err);
@@ -285,21 +302,16 @@ static int plan_bucket(struct plan *p, struct context *ctx, const char *ask_regi
 		cli_aws_error(ctx, NULL, &err);
 		goto out;
 	}
-	c = plan_add(p, RETENTION_BUCKET, region, bucket, prefix, from, days);
-	if (c && rule && strcmp(rule, ours) != 0) {
-		/* Someone else's rule sets the current expiration: ours will sit
-		 * beside it, and the shorter one wins. */
-		c->other_rule = xstrdup(rule);
-		c->other_days = from;
-	}
+	plan_bucket_change(p, region, bucket, prefix, from, rule, days);
 	rc = 0;
 out:
 	free(region);
 	free(rule);
-	free(ours);
 	return rc;
 }
 
+/* Plans every destination of the flow logs in regions, from what
+ * retention_collect read: nothing is read twice. */
 static int plan_all(struct plan *p, struct context *ctx, const struct strlist *regions, int days)
 {
 	struct retention_list dests;
@@ -322,8 +334,9 @@ static int plan_all(struct plan *p, struct context *ctx, const struct strlist *r
 		}
 		if (d->kind == RETENTION_LOG_GROUP)
 			plan_add(p, RETENTION_LOG_GROUP, d->region, d->name, NULL, d->days, days);
-		else if (plan_bucket(p, ctx, d->region, d->name, d->prefix, days) < 0)
-			rc = -1;
+		else
+			plan_bucket_change(p, d->region, d->name, d->prefix, d->days, d->rule_id,
+			                   days);
 	}
 out:
 	retention_list_release(&dests);

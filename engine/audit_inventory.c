@@ -8,6 +8,7 @@
 
 #include "aws/buf.h"
 #include "aws/xalloc.h"
+#include "engine/logretention.h"
 #include "engine/retention.h"
 
 static const char *const code_names[] = {
@@ -38,11 +39,6 @@ static const enum audit_severity code_severity[] = {
 
 static const char *const severity_names[] = {"info", "low", "medium", "high"};
 
-/* CloudWatch Logs' allowed retention values, ascending. */
-static const int retention_values[] = {1,    3,    5,    7,    14,   30,  60,  90,
-                                       120,  150,  180,  365,  400,  545, 731, 1096,
-                                       1827, 2192, 2557, 2922, 3288, 3653};
-
 const char *audit_code_name(enum audit_code c)
 {
 	return code_names[c];
@@ -71,12 +67,7 @@ int audit_parse_severity(const char *s, enum audit_severity *out)
 
 int audit_retention_round_up(int days)
 {
-	size_t n = sizeof(retention_values) / sizeof(retention_values[0]);
-
-	for (size_t i = 0; i < n; i++)
-		if (retention_values[i] >= days)
-			return retention_values[i];
-	return retention_values[n - 1];
+	return logretention_round_up(days);
 }
 
 /* --- Releasing --- */

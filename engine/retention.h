@@ -1,7 +1,9 @@
 /* Retention of flow-log destinations: how long CloudWatch log groups keep
  * events, and which S3 lifecycle rule expires the objects flow logs deliver.
- * retention_collect finds every destination of the flow logs in some regions
- * with its retention; retention_set_* change one destination. */
+ * retention_collect (engine/retention_collect.c) finds every destination of
+ * the flow logs in some regions with its retention; retention_set_* change
+ * one destination. The values CloudWatch accepts are in
+ * engine/logretention.h. */
 #ifndef VPCFLOW_ENGINE_RETENTION_H
 #define VPCFLOW_ENGINE_RETENTION_H
 
@@ -15,15 +17,6 @@ struct client;
 struct s3_lifecycle;
 struct s3_lifecycle_rule;
 
-/* The retention periods CloudWatch Logs accepts, ascending. */
-extern const int retention_cloudwatch_days[];
-extern const size_t retention_cloudwatch_count;
-
-/* Whether CloudWatch accepts days as a retention period. When it does not,
- * *below and *above receive the nearest allowed values (0 when there is none
- * on that side). below and above may be NULL. */
-int retention_cloudwatch_allowed(int days, int *below, int *above);
-
 /* Parses "DAYS" (a positive whole number up to 100000) or "never" into
  * *out_days (0 for never). Returns 0, or ERR_INVALID with a message that says
  * what is allowed. */
@@ -34,15 +27,20 @@ enum retention_kind {
 	RETENTION_BUCKET,
 };
 
-/* One destination. Strings owned. For a bucket, prefix is the key prefix
- * flow logs write under, always ending in "AWSLogs/" ("AWSLogs/" without a
- * user prefix); rule_id names the lifecycle rule that sets days (NULL when
- * none does). days is 0 when nothing expires; missing is set when the log
- * group or bucket does not exist (days is then 0). flow_logs holds the IDs of
- * the flow logs that deliver there. */
+/* One destination. Strings owned. A log group is one per region and name; a
+ * bucket prefix one per bucket and prefix, whatever the regions of the flow
+ * logs that deliver there (a bucket name is global). For a bucket, prefix is
+ * the key prefix flow logs write under, always ending in "AWSLogs/"
+ * ("AWSLogs/" without a user prefix); rule_id names the lifecycle rule that
+ * sets days (NULL when none does). days is 0 when nothing expires; missing is
+ * set when the log group or bucket does not exist (days is then 0).
+ * flow_logs holds the IDs of the flow logs, of every region, that deliver
+ * there. */
 struct retention_dest {
 	enum retention_kind kind;
-	char *region; /* the flow logs' region (a bucket's own region may differ) */
+	/* A log group's region (its flow logs'); a bucket's own region, or for
+	 * a missing bucket the region of the first flow log that names it. */
+	char *region;
 	char *name;   /* log group or bucket */
 	char *prefix; /* buckets only */
 	char *rule_id;
@@ -74,8 +72,10 @@ void retention_failures_release(struct retention_failures *f);
 
 /* Reads the flow logs of every region (concurrently, one DescribeFlowLogs per
  * region), then the retention of each distinct CloudWatch log group and S3
- * bucket prefix they deliver to. Regions that fail go to failures; the others
- * are still listed. Never fails as a whole. */
+ * bucket prefix they deliver to: a few DescribeLogGroups a region (by the
+ * prefixes the names share, audit_log_group_prefixes), GetBucketLocation and
+ * GetBucketLifecycleConfiguration once a bucket. Regions that fail go to
+ * failures; the others are still listed. Never fails as a whole. */
 void retention_collect(struct retention_list *out, struct retention_failures *failures,
                        struct client *c, const struct strlist *regions);
 
@@ -105,8 +105,15 @@ int retention_set_log_group(struct client *c, const char *region, const char *na
  * bucket does not exist. region is where to ask. */
 int retention_bucket_region(char **out, struct client *c, const char *region, const char *bucket,
                             struct aws_error *err);
-/* The expiration covering prefix in a bucket: *out_days (0: none) and
- * *out_rule (owned rule ID, or NULL). */
+/* A bucket's lifecycle configuration into *out (no rules when it has none). */
+int retention_bucket_lifecycle(struct s3_lifecycle *out, struct client *c, const char *region,
+                               const char *bucket, struct aws_error *err);
+/* The expiration covering prefix in lc: *out_days (0: none) and *out_rule
+ * (owned rule ID, or NULL). */
+void retention_lifecycle_days(int *out_days, char **out_rule, const struct s3_lifecycle *lc,
+                              const char *prefix);
+/* The expiration covering prefix in a bucket, read with
+ * retention_bucket_lifecycle: as retention_lifecycle_days. */
 int retention_bucket_days(int *out_days, char **out_rule, struct client *c, const char *region,
                           const char *bucket, const char *prefix, struct aws_error *err);
 /* Merges vpcflow's expiration rule for prefix into the bucket's lifecycle

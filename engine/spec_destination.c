@@ -7,14 +7,10 @@
 
 #include "aws/xalloc.h"
 #include "engine/awsname.h"
+#include "engine/logretention.h"
 #include "engine/spec_parse.h"
 
 static const char *const file_formats[] = {"plain-text", "parquet", NULL};
-
-static const int cloudwatch_retention[] = {1,    3,    5,    7,    14,   30,  60,  90,
-                                           120,  150,  180,  365,  400,  545, 731, 1096,
-                                           1827, 2192, 2557, 2922, 3288, 3653};
-#define N_RETENTION (sizeof(cloudwatch_retention) / sizeof(cloudwatch_retention[0]))
 
 /* Sample values that expand placeholders for checks of names: as long as
  * real ones get. */
@@ -75,7 +71,7 @@ static void check_log_group(struct spec_checker *c, json_t *v, struct spec_confi
 static void check_retention(struct spec_checker *c, json_t *v, struct spec_config *out)
 {
 	long long days;
-	int lo = -1, hi = -1;
+	int lo, hi;
 	struct buf b = BUF_INIT;
 
 	if (spec_config_int(c, "retentionDays", v, &days) < 0)
@@ -90,19 +86,12 @@ static void check_retention(struct spec_checker *c, json_t *v, struct spec_confi
 			out->retention_days = (int)days;
 		return;
 	}
-	for (size_t i = 0; i < N_RETENTION; i++) {
-		if (cloudwatch_retention[i] == days) {
-			out->retention_days = (int)days;
-			return;
-		}
-		if (cloudwatch_retention[i] < days)
-			lo = cloudwatch_retention[i];
-		else if (hi < 0)
-			hi = cloudwatch_retention[i];
+	if (logretention_allowed(days, &lo, &hi)) {
+		out->retention_days = (int)days;
+		return;
 	}
-	for (size_t i = 0; i < N_RETENTION; i++)
-		buf_addf(&b, "%s%d", i ? ", " : "", cloudwatch_retention[i]);
-	if (lo >= 0 && hi >= 0)
+	logretention_list(&b);
+	if (lo && hi)
 		spec_config_error(
 		    c, "retentionDays", SPEC_AT_VALUE,
 		    "%lld days is not a CloudWatch Logs retention period; use %d or %d (allowed: "
@@ -112,7 +101,7 @@ static void check_retention(struct spec_checker *c, json_t *v, struct spec_confi
 		spec_config_error(
 		    c, "retentionDays", SPEC_AT_VALUE,
 		    "%lld days is not a CloudWatch Logs retention period; use %d (allowed: %s)",
-		    days, lo >= 0 ? lo : hi, b.data);
+		    days, lo ? lo : hi, b.data);
 	buf_release(&b);
 }
 

@@ -1,6 +1,7 @@
 """vpcflow retention show and set, against moto with signature checking on;
 AWS state is read back with boto3."""
 
+import collections
 import json
 import os
 import sys
@@ -236,6 +237,174 @@ class RetentionTest(harness.EmulatorTestCase):
                 proc = self.run_vpcflow(*argv)
                 self.assertEqual(proc.returncode, 2, proc.stderr)
                 self.assertIn(message, proc.stderr)
+
+
+class RetentionRequestsTest(harness.EmulatorTestCase):
+    """What retention show and set --all send: each bucket read once, however
+    many regions and prefixes deliver to it, and log groups read by a few
+    prefix queries, not one query each. Requests are counted through
+    fault_server."""
+
+    BUCKET_REGIONS = ["us-west-2", "eu-central-1"]
+    BUCKET = "shared-flow-bucket"
+    GROUP_REGION = "ap-northeast-1"
+    GROUPS = 12
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The bucket lives in the first region; flow logs of both deliver to
+        # it, one of them under a prefix of its own.
+        cls.emu.client("s3", cls.BUCKET_REGIONS[0]).create_bucket(
+            Bucket=cls.BUCKET,
+            CreateBucketConfiguration={"LocationConstraint": cls.BUCKET_REGIONS[0]})
+        cls.bucket_logs = collections.defaultdict(set)  # key prefix -> flow log IDs
+        for region in cls.BUCKET_REGIONS:
+            ec2 = cls.emu.client("ec2", region)
+            vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+            ids = ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC",
+                                       TrafficType="ALL", LogDestinationType="s3",
+                                       LogDestination="arn:aws:s3:::" + cls.BUCKET)["FlowLogIds"]
+            cls.bucket_logs["AWSLogs/"].update(ids)
+        # moto takes no S3 destination with a key prefix: the second region
+        # answers DescribeFlowLogs with its flow log and one more, under
+        # "team/" (flow_log_rules).
+        cls.team_flow_log = "fl-0123456789abcdef0"
+        cls.bucket_logs["team/AWSLogs/"].add(cls.team_flow_log)
+        # A log group per VPC; every fourth is missing, every third keeps
+        # its events 30 days.
+        ec2 = cls.emu.client("ec2", cls.GROUP_REGION)
+        logs = cls.emu.client("logs", cls.GROUP_REGION)
+        cls.groups = {}  # name -> retention, or "missing"
+        for i in range(cls.GROUPS):
+            vpc = ec2.create_vpc(CidrBlock="10.%d.0.0/16" % i)["Vpc"]["VpcId"]
+            group = "/aws/vpc-flow-logs/" + vpc
+            cls.groups[group] = "missing"
+            if i % 4:
+                logs.create_log_group(logGroupName=group)
+                cls.groups[group] = None
+                if i % 3 == 0:
+                    logs.put_retention_policy(logGroupName=group, retentionInDays=30)
+                    cls.groups[group] = 30
+            ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                                 LogGroupName=group, DeliverLogsPermissionArn=ROLE)
+        logs.create_log_group(logGroupName="/aws/vpc-flow-logs/not-a-destination")
+
+    def flow_log_rules(self):
+        """fault_server rules that add the flow log under "team/" to the
+        second region's DescribeFlowLogs answer."""
+        region = self.BUCKET_REGIONS[1]
+        item = ("<item><flowLogId>%s</flowLogId><resourceId>%s</resourceId>"
+                "<trafficType>ALL</trafficType><logDestinationType>s3</logDestinationType>"
+                "<logDestination>arn:aws:s3:::%s%s</logDestination>"
+                "<deliverLogsStatus>SUCCESS</deliverLogsStatus>"
+                "<flowLogStatus>ACTIVE</flowLogStatus></item>")
+        items = [item % (fl["FlowLogId"], fl["ResourceId"], self.BUCKET, "")
+                 for fl in self.emu.client("ec2", region).describe_flow_logs()["FlowLogs"]]
+        items.append(item % (self.team_flow_log, "vpc-0123456789abcdef0",
+                             self.BUCKET, "/team/"))
+        answer = ('<DescribeFlowLogsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                  '<requestId>r-1</requestId><flowLogSet>%s</flowLogSet>'
+                  '</DescribeFlowLogsResponse>' % "".join(items))
+        return [{"match": {"action": "DescribeFlowLogs",
+                           "header_contains": ["Authorization", "/%s/" % region]},
+                 "body": answer, "times": -1}]
+
+    def counted(self, *args, code=0, rules=()):
+        """Runs vpcflow through fault_server (rules first): the JSON it
+        printed, and the requests sent by operation ("DescribeLogGroups",
+        "GET location", "PUT lifecycle", ...)."""
+        rules = list(rules) + self.flow_log_rules()
+        with fault_server.Process(rules, upstream=self.emu.url) as fs:
+            env = self.emu.env(home=self.home, AWS_ENDPOINT_URL=fs.url)
+            proc = self.run_vpcflow(*args, "--output", "json", env=env)
+            counts = collections.Counter()
+            for req in fs.requests():
+                if req["service"] == "s3":
+                    query = req["path"].partition("?")[2]
+                    op = "%s %s" % (req["method"], query.split("=")[0] or "bucket")
+                else:
+                    op = req["action"] or req["target"].split(".")[-1]
+                counts[op] += 1
+        self.assertEqual(proc.returncode, code, proc.stderr)
+        return json.loads(proc.stdout), counts
+
+    def test_show_reads_a_shared_bucket_once(self):
+        doc, counts = self.counted("retention", "show", "--regions",
+                                   ",".join(self.BUCKET_REGIONS))
+        self.assertEqual(doc["errors"], [])
+        rows = [d for d in doc["destinations"] if d["name"] == self.BUCKET]
+        # One row per prefix, not per region, with the flow logs of both
+        # regions, in the bucket's own region.
+        self.assertEqual(sorted(d["prefix"] for d in rows), sorted(self.bucket_logs))
+        for d in rows:
+            self.assertEqual(set(d["flowLogIds"]), self.bucket_logs[d["prefix"]])
+            self.assertEqual(d["region"], self.BUCKET_REGIONS[0])
+            self.assertTrue(d["exists"])
+        self.assertEqual(counts["GET location"], 1, counts)
+        self.assertEqual(counts["GET lifecycle"], 1, counts)
+
+    def test_set_all_reads_each_bucket_once(self):
+        doc, counts = self.counted("retention", "set", "60", "--all", "--yes", "--regions",
+                                   ",".join(self.BUCKET_REGIONS))
+        changes = [c for c in doc["changes"] if c["name"] == self.BUCKET]
+        self.assertEqual(sorted(c["prefix"] for c in changes), sorted(self.bucket_logs))
+        self.assertEqual({c["status"] for c in changes}, {"changed"})
+        rules = self.emu.client("s3").get_bucket_lifecycle_configuration(
+            Bucket=self.BUCKET)["Rules"]
+        self.assertEqual(sorted((r["Filter"]["Prefix"], r["Expiration"]["Days"])
+                                for r in rules),
+                         [("AWSLogs/", 60), ("team/AWSLogs/", 60)])
+        # Read once to plan; then each change reads the rules it merges into
+        # and writes them back.
+        self.assertEqual(counts["GET location"], 1, counts)
+        self.assertEqual(counts["PUT lifecycle"], len(changes), counts)
+        self.assertEqual(counts["GET lifecycle"], 1 + len(changes), counts)
+
+    def test_log_groups_read_by_prefix(self):
+        doc, counts = self.counted("retention", "show", "--regions", self.GROUP_REGION)
+        self.assertEqual(doc["errors"], [])
+        got = {d["name"]: d for d in doc["destinations"]}
+        self.assertEqual(set(got), set(self.groups))
+        # The truth, through boto3 (test_set_all_log_groups_by_prefix may
+        # have changed it).
+        existing = {}
+        logs = self.emu.client("logs", self.GROUP_REGION)
+        for page in logs.get_paginator("describe_log_groups").paginate():
+            for g in page["logGroups"]:
+                existing[g["logGroupName"]] = g.get("retentionInDays")
+        for name, days in self.groups.items():
+            self.assertEqual(got[name]["exists"], days != "missing", name)
+            self.assertEqual(got[name]["retentionDays"], existing.get(name), name)
+        # The names share their prefix: far fewer queries than log groups.
+        self.assertGreaterEqual(counts["DescribeLogGroups"], 1, counts)
+        self.assertLessEqual(counts["DescribeLogGroups"], 4, counts)
+
+    def test_log_group_read_failure_named_once(self):
+        denied = {"match": {"target": "DescribeLogGroups"}, "status": 400, "times": -1,
+                  "json": {"__type": "AccessDeniedException", "message": "not allowed"}}
+        doc, counts = self.counted("retention", "show", "--regions", self.GROUP_REGION,
+                                   code=1, rules=[denied])
+        # The log groups whose retention is unknown are left out, not shown
+        # as never expiring; the failed query is reported once.
+        self.assertEqual(doc["destinations"], [])
+        self.assertEqual(len(doc["errors"]), 1, doc["errors"])
+        self.assertEqual(doc["errors"][0]["region"], self.GROUP_REGION)
+        self.assertIn("log groups", doc["errors"][0]["message"])
+        self.assertIn("AccessDenied", doc["errors"][0]["message"])
+
+    def test_set_all_log_groups_by_prefix(self):
+        doc, counts = self.counted("retention", "set", "7", "--all", "--yes", "--regions",
+                                   self.GROUP_REGION)
+        present = sorted(g for g, days in self.groups.items() if days != "missing")
+        self.assertEqual(sorted(c["name"] for c in doc["changes"]), present)
+        logs = self.emu.client("logs", self.GROUP_REGION)
+        for page in logs.get_paginator("describe_log_groups").paginate():
+            for g in page["logGroups"]:
+                want = 7 if g["logGroupName"] in self.groups else None
+                self.assertEqual(g.get("retentionInDays"), want, g["logGroupName"])
+        self.assertLessEqual(counts["DescribeLogGroups"], 4, counts)
+        self.assertEqual(counts["PutRetentionPolicy"], len(present), counts)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 #include "aws/error.h"
 #include "aws/s3.h"
 #include "aws/xalloc.h"
+#include "engine/logretention.h"
 #include "engine/retention.h"
 
 static void test_cloudwatch_values(void **state)
@@ -25,7 +26,7 @@ static void test_cloudwatch_values(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int below = -1, above = -1;
-		int ok = retention_cloudwatch_allowed(cases[i].days, &below, &above);
+		int ok = logretention_allowed(cases[i].days, &below, &above);
 
 		assert_int_equal(ok, cases[i].allowed);
 		if (!ok) {
@@ -33,7 +34,26 @@ static void test_cloudwatch_values(void **state)
 			assert_int_equal(above, cases[i].above);
 		}
 	}
-	assert_int_equal(retention_cloudwatch_count, 22);
+	assert_int_equal(logretention_count, 22);
+	assert_false(logretention_allowed(42, NULL, NULL));
+}
+
+/* The nearest allowed value at or above, and the list the spec checks print. */
+static void test_cloudwatch_round_up_and_list(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	assert_int_equal(logretention_round_up(-3), 1);
+	assert_int_equal(logretention_round_up(1), 1);
+	assert_int_equal(logretention_round_up(2), 3);
+	assert_int_equal(logretention_round_up(91), 120);
+	assert_int_equal(logretention_round_up(3653), 3653);
+	assert_int_equal(logretention_round_up(9999), 3653);
+	logretention_list(&b);
+	assert_true(strncmp(b.data, "1, 3, 5, 7, 14, 30, ", 20) == 0);
+	assert_non_null(strstr(b.data, ", 3288, 3653"));
+	assert_int_equal(b.data[b.len - 1], '3');
+	buf_release(&b);
 }
 
 static void test_parse_days(void **state)
@@ -120,6 +140,30 @@ static void test_covering_rule(void **state)
 	free(id);
 }
 
+/* What a lifecycle configuration says of a flow-log prefix: the rule that
+ * expires it first, by ID. */
+static void test_lifecycle_days(void **state)
+{
+	struct s3_lifecycle lc = {0};
+	char *rule = NULL;
+	int days = -1;
+
+	retention_lifecycle_days(&days, &rule, &lc, "AWSLogs/");
+	assert_int_equal(days, 0);
+	assert_null(rule);
+	s3_lifecycle_set_rule(&lc, "owner", NULL, 400);
+	s3_lifecycle_set_rule(&lc, "vpcflow-expire-team", "team/AWSLogs/", 30);
+	retention_lifecycle_days(&days, &rule, &lc, "team/AWSLogs/");
+	assert_int_equal(days, 30);
+	assert_string_equal(rule, "vpcflow-expire-team");
+	free(rule);
+	retention_lifecycle_days(&days, &rule, &lc, "AWSLogs/");
+	assert_int_equal(days, 400);
+	assert_string_equal(rule, "owner");
+	free(rule);
+	s3_lifecycle_release(&lc);
+}
+
 static void test_describe_days(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -136,8 +180,12 @@ static void test_describe_days(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_cloudwatch_values), cmocka_unit_test(test_parse_days),
-	    cmocka_unit_test(test_bucket_prefix),     cmocka_unit_test(test_covering_rule),
+	    cmocka_unit_test(test_cloudwatch_values),
+	    cmocka_unit_test(test_cloudwatch_round_up_and_list),
+	    cmocka_unit_test(test_parse_days),
+	    cmocka_unit_test(test_bucket_prefix),
+	    cmocka_unit_test(test_covering_rule),
+	    cmocka_unit_test(test_lifecycle_days),
 	    cmocka_unit_test(test_describe_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
