@@ -60,7 +60,6 @@ void logreader_begin(struct logreader *r, const char *name)
 	r->name = xstrdup(name ? name : "-");
 	r->layout = r->base;
 	r->started = 0;
-	r->parquet = 0;
 	r->stream_line = 0;
 	r->bad_line = 0;
 	buf_reset(&r->carry);
@@ -190,7 +189,6 @@ int logreader_feed(struct logreader *r, const char *data, size_t len, struct aws
 	if (!r->started) {
 		r->started = 1;
 		if (len >= 4 && memcmp(data, "PAR1", 4) == 0) {
-			r->parquet = 1;
 			return error_set(err, ERR_INVALID,
 			                 "'%s' is Parquet; parquet is not supported yet (read "
 			                 "plain-text flow logs, or query Parquet with Athena)",
@@ -222,12 +220,10 @@ int logreader_end(struct logreader *r, struct aws_error *err)
 	return rc;
 }
 
-int logreader_line(struct logreader *r, const char *line, size_t len, int64_t event_ms,
-                   struct aws_error *err)
+int logreader_line(struct logreader *r, const char *line, size_t len, int64_t event_ms)
 {
 	const char *nl = memchr(line, '\n', len);
 
-	(void)err;
 	if (nl)
 		len = (size_t)(nl - line);
 	return do_line(r, line, len, event_ms);
@@ -243,7 +239,7 @@ static int json_event(struct logreader *r, json_t *ev, struct aws_error *err)
 		return 0;
 	}
 	return logreader_line(r, json_string_value(msg), json_string_length(msg),
-	                      json_is_integer(ts) ? json_integer_value(ts) : 0, err);
+	                      json_is_integer(ts) ? json_integer_value(ts) : 0);
 }
 
 /* Saved CloudWatch output: a document with "events", an array of events,

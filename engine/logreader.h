@@ -33,7 +33,6 @@ struct logreader {
 	int started; /* the first bytes of the stream were seen */
 	int gzip;    /* the stream is gzip */
 	int zend;    /* the last gzip member ended */
-	int parquet; /* the stream is a Parquet file */
 	z_stream z;
 	unsigned char *zout;
 	struct record rec;
@@ -60,8 +59,7 @@ int logreader_feed(struct logreader *r, const char *data, size_t len, struct aws
 int logreader_end(struct logreader *r, struct aws_error *err);
 /* One record line given whole (a CloudWatch event's message), with the
  * time its source gives it (0: none). */
-int logreader_line(struct logreader *r, const char *line, size_t len, int64_t event_ms,
-                   struct aws_error *err);
+int logreader_line(struct logreader *r, const char *line, size_t len, int64_t event_ms);
 
 /* Reads a file: plain text or gzip, or CloudWatch output saved as JSON
  * ({"events": [{"timestamp": ..., "message": ...}, ...]}, as `aws logs

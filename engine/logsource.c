@@ -21,9 +21,8 @@
 static int on_event(void *ctx, const struct logs_event *ev)
 {
 	struct logreader *r = ctx;
-	struct aws_error none;
 
-	return logreader_line(r, ev->message, strlen(ev->message), ev->timestamp, &none);
+	return logreader_line(r, ev->message, strlen(ev->message), ev->timestamp);
 }
 
 int logsource_cloudwatch_read(struct client *c, const struct logsource_cw *q, struct logreader *r,
@@ -52,7 +51,6 @@ struct follow {
 static int on_follow_event(void *ctx, const struct logs_event *ev)
 {
 	struct follow *f = ctx;
-	struct aws_error none;
 
 	if (ev->timestamp < f->start ||
 	    (ev->timestamp == f->start && strlist_has(&f->seen, ev->event_id)))
@@ -63,7 +61,7 @@ static int on_follow_event(void *ctx, const struct logs_event *ev)
 	}
 	if (ev->timestamp == f->newest)
 		strlist_add(&f->at_new, ev->event_id);
-	return logreader_line(f->r, ev->message, strlen(ev->message), ev->timestamp, &none);
+	return logreader_line(f->r, ev->message, strlen(ev->message), ev->timestamp);
 }
 
 int logsource_cloudwatch_follow(struct client *c, const struct clock *clock,

@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		seen.lo = p;
 		seen.hi = p + len;
-		(void)logreader_line(&reader, p, len, 1, &err);
+		(void)logreader_line(&reader, p, len, 1);
 		p += len + 1;
 	}
 	logreader_release(&reader);
