@@ -21,16 +21,15 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import harness  # noqa: E402
+import timing  # noqa: E402
 
 TUTORIAL = os.path.join(ROOT, "examples", "tutorial.json")
 ROLE = "vpc-flow-log-role"
@@ -43,17 +42,9 @@ POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Resource": "arn:aws:logs:*:*:log-group:/aws/vpc-flow-logs/*"}]})
 
 
-def run(argv, env):
-    proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if proc.returncode != 0:
-        sys.exit("%s failed: %s" % (" ".join(argv), proc.stderr.decode()[:500]))
-
-
 def timed(steps, env):
-    t0 = time.perf_counter()
-    for argv in steps:
-        run(argv, env)
-    return time.perf_counter() - t0
+    """Wall-clock seconds of the steps, one after the other."""
+    return sum(timing.run_once(argv, env)[0] for argv in steps)
 
 
 def reset(emu):

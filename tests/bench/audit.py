@@ -52,6 +52,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 
 import fault_server  # noqa: E402
 import harness  # noqa: E402
+import timing  # noqa: E402
 
 ALL_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1",
                "ap-northeast-1", "sa-east-1", "ca-central-1"]
@@ -87,15 +88,8 @@ def seed(emu, regions, vpcs, subnets, unlogged):
 
 
 def measure(argv, env, runs, ok=(0,)):
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        times.append(time.perf_counter() - t0)
-        if proc.returncode not in ok:
-            sys.exit("%s failed (%d): %s" % (" ".join(argv[:3]), proc.returncode,
-                                             proc.stderr.decode()[:500]))
-    return times
+    """Wall times (s) of runs runs of argv."""
+    return timing.walls(timing.measure(argv, runs, env, ok))
 
 
 class ReplayLog:

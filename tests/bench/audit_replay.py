@@ -21,7 +21,6 @@ answered, read with GET /__requests (and emptied with DELETE /__requests).
 """
 
 import argparse
-import http.server
 import json
 import os
 import re
@@ -34,29 +33,23 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import fault_server  # noqa: E402
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # the default 5 drops SYNs of concurrent clients
+class Server(fault_server.Server):
+    """The fault server's server with no rules: the cache in front of the
+    upstream, and with a delay, the log of the requests answered."""
 
     def __init__(self, upstream, delay=0.0, cache=None, lock=None):
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.upstream = upstream
+        super().__init__(0, fault_server.Rules([]), upstream, handler=Handler)
         self.cache = {} if cache is None else cache
         self.lock = lock or threading.Lock()
         self.delay = delay
         self.log = []  # with a delay: the requests answered
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, fmt, *args):
-        pass
+class Handler(fault_server.Handler):
+    """Answers from the cache, the upstream the first time."""
 
     def do_any(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self.read_body()
         if self.path == "/__requests":
             return self.requests_log()
         if self.server.delay:
@@ -78,26 +71,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                        self.headers, body, timeout=300)
             with self.server.lock:
                 self.server.cache[key] = hit
-        self.send_response(hit.status)
-        for name, value in hit.headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(hit.data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(hit.data)
+        self.send(hit)
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_any
+    # The parent's names are bound to its own do_any.
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_any
 
     def requests_log(self):
         with self.server.lock:
             data = json.dumps(self.server.log).encode()
             if self.command == "DELETE":
                 self.server.log.clear()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.send(fault_server.Answer(200, [("Content-Type", "application/json")], data))
 
 
 def main():

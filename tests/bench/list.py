@@ -17,25 +17,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import harness  # noqa: E402
-
-
-def measure(argv, env, runs):
-    """Wall times (s) of runs runs of argv."""
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        times.append(time.perf_counter() - t0)
-        if proc.returncode != 0:
-            sys.exit("%s failed: %s" % (" ".join(argv), proc.stderr.decode()[:500]))
-    return times
+import timing  # noqa: E402
 
 
 def rss_of(argv, env):
@@ -83,8 +71,8 @@ def main():
         print("%-46s %12s %12s %8s %10s %10s %8s" % (
             "case", "vpcflow ms", "aws ms", "ratio", "vpcflow KiB", "aws KiB", "ratio"))
         for name, ours, theirs in cases:
-            t_ours = measure(ours, env, args.runs)
-            t_theirs = measure(theirs, env, args.runs)
+            t_ours = timing.walls(timing.measure(ours, args.runs, env))
+            t_theirs = timing.walls(timing.measure(theirs, args.runs, env))
             m_ours, m_theirs = rss_of(ours, env), rss_of(theirs, env)
             a, b = statistics.median(t_ours) * 1000, statistics.median(t_theirs) * 1000
             print("%-46s %12.1f %12.1f %7.1fx %10d %10d %7.1fx" % (

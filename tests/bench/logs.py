@@ -21,13 +21,12 @@ Usage: tests/bench/logs.py [--size MB] [--runs N] [--vpcflow build/release/vpcfl
 import argparse
 import os
 import random
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+import timing
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -113,36 +112,6 @@ def generate(path, size_mb, seed=1):
     return os.path.getsize(path)
 
 
-def measure(argv, runs):
-    """Median wall-clock and CPU (user + system) seconds of runs runs."""
-    walls, cpus = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        walls.append(time.perf_counter() - t0)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        if proc.returncode != 0:
-            sys.exit("%s failed: %s" % (" ".join(argv), proc.stderr.decode()[:500]))
-    return statistics.median(walls), statistics.median(cpus)
-
-
-def measure_pair(first, second, runs):
-    """measure() of two commands run in turn (first, second, first, ...), so
-    that both see the same moments of a busy machine; also the median of
-    second's wall-clock time over first's, run by run."""
-    a, b, ratios = [], [], []
-    for _ in range(runs):
-        a.append(measure(first, 1))
-        b.append(measure(second, 1))
-        ratios.append(b[-1][0] / a[-1][0])
-
-    def med(xs):
-        return statistics.median(x[0] for x in xs), statistics.median(x[1] for x in xs)
-    return med(a), med(b), statistics.median(ratios)
-
-
 def load():
     return "%.2f %.2f %.2f" % os.getloadavg()
 
@@ -180,12 +149,12 @@ def main():
         print("%-24s %8s %10s %8s %10s" % ("", "wall s", "wall MB/s", "cpu s", "cpu MB/s"))
         results = {}
         # wc -l and vpcflow in turn, run by run; then the others.
-        wc, ours, paired = measure_pair(cases[0][1], cases[1][1], args.runs)
+        wc, ours, paired = timing.measure_pair(cases[0][1], cases[1][1], args.runs)
         results[cases[0][0]], results[cases[1][0]] = wc, ours
         for name, argv in cases:
             if name not in results:
                 runs = 1 if name.startswith("python") else args.runs
-                results[name] = measure(argv, runs)
+                results[name] = timing.median(timing.measure(argv, runs))
             wall, cpu = results[name]
             print("%-24s %8.2f %10.1f %8.2f %10.1f" % (name, wall, mb / wall, cpu, mb / cpu),
                   flush=True)

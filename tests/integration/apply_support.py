@@ -46,8 +46,16 @@ def operations(requests, name):
 
 
 class Proxied:
-    """A fault server in front of the test's emulator with rules; use as
-    `with Proxied(test, rules) as px: px.run("apply", ...)`."""
+    """A fault server with rules in front of the test's emulator, and the
+    environment that points vpcflow at it:
+
+        with Proxied(test, rules) as px:
+            proc = px.run("apply", spec, "--yes")
+            ... px.requests() ...
+
+    upstream=False: nothing behind it, requests no rule claims get a 404 (a
+    test without an emulator gets made-up keys). Requests are read inside the
+    with block: the log goes when the server stops."""
 
     def __init__(self, test, rules=None, upstream=True):
         self.test = test
@@ -61,15 +69,26 @@ class Proxied:
     def __exit__(self, *exc):
         self.server.stop()
 
+    @property
+    def url(self):
+        return self.server.url
+
     def env(self, region="us-east-1", **extra):
-        return self.test.emu.env(region=region, home=self.test.home,
-                                 AWS_ENDPOINT_URL=self.server.url, **extra)
+        """The test's environment with this server as the endpoint; extra
+        comes last (it may name other keys, even another endpoint)."""
+        emu = getattr(self.test, "emu", None)
+        make = emu.env if emu is not None else harness.offline_env
+        return make(region=region, home=self.test.home,
+                    **dict({"AWS_ENDPOINT_URL": self.server.url}, **extra))
 
     def run(self, *args, region="us-east-1", **extra):
         return self.test.run_vpcflow(*args, env=self.env(region, **extra))
 
     def requests(self):
         return self.server.requests()
+
+    def wait_for(self, predicate, timeout=30.0, proc=None):
+        return self.server.wait_for(predicate, timeout=timeout, proc=proc)
 
 
 def flow_logs(emu, region, resource_ids=None):

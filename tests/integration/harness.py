@@ -115,18 +115,28 @@ class Emulator:
     def env(self, region="us-east-1", home=None, **extra):
         """An environment for vpcflow: the test user's keys, the emulator as
         the endpoint, and a HOME with no AWS config of the developer's."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update({
+        return offline_env(region, home, **dict({
             "AWS_ACCESS_KEY_ID": self.access_key,
             "AWS_SECRET_ACCESS_KEY": self.secret_key,
-            "AWS_REGION": region,
             "AWS_ENDPOINT_URL": self.url,
-            "AWS_EC2_METADATA_DISABLED": "true",
-        })
-        if home is not None:
-            env["HOME"] = home
-        env.update(extra)
-        return env
+        }, **extra))
+
+
+def offline_env(region="us-east-1", home=None, **extra):
+    """An environment for vpcflow with none of the developer's AWS settings:
+    made-up keys, no instance metadata, HOME home; then extra (an endpoint,
+    real keys)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "x",
+        "AWS_REGION": region,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    })
+    if home is not None:
+        env["HOME"] = home
+    env.update(extra)
+    return env
 
 
 class EmulatorTestCase(unittest.TestCase):

@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import unittest
 import urllib.request
@@ -28,9 +27,7 @@ import botocore.config
 import botocore.exceptions
 
 import harness
-
-sys.path.insert(0, os.path.join(harness.SOURCE_DIR, "tests", "tools"))
-import fault_server  # noqa: E402
+from apply_support import Proxied
 
 ROLE = "arn:aws:iam::%s:role/vpc-flow-logs-delivery" % harness.ACCOUNT_ID
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"]
@@ -430,9 +427,8 @@ class AuditTest(harness.EmulatorTestCase):
         rules = [{"match": {"target": "ListDeliveryStreams",
                             "header_contains": ["Authorization", "/us-east-1/"]},
                   "status": 400, "body": denied, "times": -1}]
-        with fault_server.Process(rules, upstream=self.emu.url) as fs:
-            env = self.emu.env(home=self.home, AWS_ENDPOINT_URL=fs.url)
-            proc, doc = self.audit_json("--regions", "us-east-1", env=env, expect=1)
+        with Proxied(self, rules) as px:
+            proc, doc = self.audit_json("--regions", "us-east-1", env=px.env(), expect=1)
         self.assertEqual(len(doc["errors"]), 1, doc["errors"])
         self.assertEqual(doc["errors"][0]["region"], "us-east-1")
         self.assertIn("ListDeliveryStreams", doc["errors"][0]["message"])
@@ -540,9 +536,8 @@ class AuditTest(harness.EmulatorTestCase):
         rules = [{"match": {"action": "DescribeVpcs",
                             "header_contains": ["Authorization", "/eu-west-1/"]},
                   "status": 403, "body": denied, "times": -1}]
-        with fault_server.Process(rules, upstream=self.emu.url) as fs:
-            env = self.emu.env(home=self.home, AWS_ENDPOINT_URL=fs.url)
-            proc, doc = self.audit_json("--regions", ",".join(REGIONS), env=env, expect=1)
+        with Proxied(self, rules) as px:
+            proc, doc = self.audit_json("--regions", ",".join(REGIONS), env=px.env(), expect=1)
         self.assertEqual(len(doc["errors"]), 1)
         self.assertEqual(doc["errors"][0]["region"], "eu-west-1")
         self.assertEqual(doc["errors"][0]["account"], harness.ACCOUNT_ID)
@@ -568,10 +563,9 @@ class AuditTest(harness.EmulatorTestCase):
         rules = [{"match": {"action": "DescribeFlowLogs",
                             "header_contains": ["Authorization", "/%s/" % region]},
                   "body": answer, "times": -1}]
-        with fault_server.Process(rules, upstream=self.emu.url) as fs:
-            env = self.emu.env(home=self.home, AWS_ENDPOINT_URL=fs.url)
-            _, doc = self.audit_json("--regions", region, env=env, expect=3)
-            paths = [r["path"] for r in fs.requests() if not r["action"] and not r["target"]]
+        with Proxied(self, rules) as px:
+            _, doc = self.audit_json("--regions", region, env=px.env(), expect=3)
+            paths = [r["path"] for r in px.requests() if not r["action"] and not r["target"]]
         # The bucket's rule expires AWSLogs/ only, not team-a/AWSLogs/.
         row = [f for f in doc["findings"] if f["code"] == "S3_NO_EXPIRATION"]
         self.assertEqual(len(row), 1, doc["findings"])
@@ -640,13 +634,11 @@ class RequestCountTest(harness.EmulatorTestCase):
             self.seeded[region] = per_region
 
     def count(self):
-        with fault_server.Process([], upstream=self.emu.url) as fs:
-            env = self.emu.env(home=self.home, AWS_ENDPOINT_URL=fs.url)
-            proc = self.run_vpcflow("audit", "--output", "json", "--regions",
-                                    ",".join(self.REGIONS), env=env)
+        with Proxied(self) as px:
+            proc = px.run("audit", "--output", "json", "--regions", ",".join(self.REGIONS))
             self.assertIn(proc.returncode, (0, 3), proc.stderr)
             counts = collections.Counter()
-            for req in fs.requests():
+            for req in px.requests():
                 auth = req["headers"].get("Authorization", "")
                 region = re.search(r"Credential=[^/]+/\d+/([^/]+)/", auth).group(1)
                 op = req["action"] or req["target"].split(".")[-1] or "%s %s" % (
@@ -711,12 +703,10 @@ class ManyLogGroupsTest(harness.EmulatorTestCase):
         missing = sorted(g for g in kept if g not in existing)
         forever = sorted(g for g in kept if g in existing and existing[g] is None)
 
-        with fault_server.Process([], upstream=self.emu.url) as fs:
-            env = self.emu.env(home=self.home, AWS_ENDPOINT_URL=fs.url)
-            proc = self.run_vpcflow("audit", "--output", "json", "--regions", self.REGION,
-                                    env=env)
+        with Proxied(self) as px:
+            proc = px.run("audit", "--output", "json", "--regions", self.REGION)
             self.assertEqual(proc.returncode, 3, proc.stderr)
-            queries = [json.loads(r["body"]) for r in fs.requests()
+            queries = [json.loads(r["body"]) for r in px.requests()
                        if r["target"].endswith(".DescribeLogGroups")]
         doc = json.loads(proc.stdout)
         found = collections.defaultdict(list)
@@ -815,10 +805,9 @@ class OrgTest(harness.EmulatorTestCase):
                   '<RequestId>r-2</RequestId></ErrorResponse>')
         rules = [{"match": {"action": "AssumeRole", "body_contains": self.members[0]},
                   "status": 403, "body": denied, "times": -1}]
-        with fault_server.Process(rules, upstream=self.emu.url) as fs:
-            env = self.emu.env(home=self.home, AWS_ENDPOINT_URL=fs.url)
-            proc = self.run_vpcflow("audit", "--org", "--regions", "us-east-1", "--output",
-                                    "json", "--accounts", ",".join(self.members[:2]), env=env)
+        with Proxied(self, rules) as px:
+            proc = px.run("audit", "--org", "--regions", "us-east-1", "--output", "json",
+                          "--accounts", ",".join(self.members[:2]))
         self.assertEqual(proc.returncode, 1, proc.stderr)
         doc = json.loads(proc.stdout)
         self.assertEqual(len(doc["errors"]), 1)
@@ -843,13 +832,10 @@ class UsageTest(unittest.TestCase):
     """Bad options exit 2 with one line, and nothing reaches AWS."""
 
     def test_bad_options(self):
-        home = tempfile.mkdtemp(prefix="vpcflow-home-")
-        self.addCleanup(shutil.rmtree, home, ignore_errors=True)
-        with fault_server.Process([]) as fs:
-            env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-            env.update(HOME=home, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="x",
-                       AWS_REGION="us-east-1", AWS_ENDPOINT_URL=fs.url,
-                       AWS_EC2_METADATA_DISABLED="true")
+        self.home = tempfile.mkdtemp(prefix="vpcflow-home-")
+        self.addCleanup(shutil.rmtree, self.home, ignore_errors=True)
+        with Proxied(self, upstream=False) as px:
+            env = px.env()
             for args, words in [
                     (["--fail-on", "critical"], "low, medium, high"),
                     (["--min-retention", "0"], "whole number"),
@@ -864,7 +850,7 @@ class UsageTest(unittest.TestCase):
                 self.assertEqual(proc.returncode, 2, (args, proc.stderr))
                 self.assertIn(words, proc.stderr, args)
                 self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
-            self.assertEqual(fs.requests(), [])
+            self.assertEqual(px.requests(), [])
 
 
 if __name__ == "__main__":

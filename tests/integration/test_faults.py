@@ -23,7 +23,7 @@ import sys
 import unittest
 
 import harness
-from apply_support import flow_logs, is_change, operation, write_spec
+from apply_support import Proxied, flow_logs, is_change, operation, write_spec
 
 sys.path.insert(0, os.path.join(harness.SOURCE_DIR, "tests", "tools"))
 import fault_server  # noqa: E402
@@ -167,10 +167,8 @@ class ApplyUnderFaultsTest(harness.EmulatorTestCase):
                           for i in range(50))
 
     def apply_through(self, rules, spec, region, **env):
-        with fault_server.Process(rules, upstream=self.emu.url) as fs:
-            proc = self.run_vpcflow("apply", spec, "--yes", env=self.emu.env(
-                region=region, home=self.home, AWS_ENDPOINT_URL=fs.url, **env))
-            return proc, fs.requests()
+        with Proxied(self, rules) as px:
+            return px.run("apply", spec, "--yes", region=region, **env), px.requests()
 
     def assert_one_flow_log_each(self, region, resources, why):
         logs = flow_logs(self.emu, region)
@@ -272,12 +270,10 @@ class ApplyUnderFaultsTest(harness.EmulatorTestCase):
 
         rules = [lose(action="DeleteFlowLogs"), lose(target="DeleteLogGroup"),
                  lose("server_error", action="DeleteRolePolicy"), lose(action="DeleteRole")]
-        with fault_server.Process(rules, upstream=self.emu.url) as fs:
-            proc = self.run_vpcflow("destroy", spec, "--destinations", "--yes",
-                                    env=self.emu.env(region=region, home=self.home,
-                                                     AWS_ENDPOINT_URL=fs.url,
-                                                     VPCFLOW_RETRY_BASE_MS="5"))
-            requests = fs.requests()
+        with Proxied(self, rules) as px:
+            proc = px.run("destroy", spec, "--destinations", "--yes", region=region,
+                          VPCFLOW_RETRY_BASE_MS="5")
+            requests = px.requests()
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         # Each deletion took effect on its first send and its answer was lost.
         fired = sorted((r["rule"], operation(r), r.get("upstream_status"))
@@ -315,9 +311,8 @@ class ApplyUnderFaultsTest(harness.EmulatorTestCase):
         for code, rc in (("InvalidFlowLogId.NotFound", 0), ("Client.Unknown", 1)):
             rules = [{"kind": "respond", "after_upstream": True, "status": 200,
                       "body": answer(code, vpcs[0]), "match": {"action": "DeleteFlowLogs"}}]
-            with fault_server.Process(rules, upstream=self.emu.url) as fs:
-                proc = self.run_vpcflow("destroy", spec, "--yes", env=self.emu.env(
-                    region=region, home=self.home, AWS_ENDPOINT_URL=fs.url))
+            with Proxied(self, rules) as px:
+                proc = px.run("destroy", spec, "--yes", region=region)
             self.assertEqual(proc.returncode, rc, proc.stdout + proc.stderr)
             self.assertEqual(flow_logs(self.emu, region), [])
             if rc:
@@ -369,12 +364,11 @@ class AuditUnderFaultsTest(harness.EmulatorTestCase):
                               LogDestinationType="s3",
                               LogDestination="arn:aws:s3:::audit-faults-bucket")
 
-    def audit(self, url=None, **env):
-        e = self.emu.env(home=self.home, **env)
-        if url:
-            e["AWS_ENDPOINT_URL"] = url
+    def audit(self, px=None, **env):
+        """audit of both regions, through px (a Proxied) if given."""
         proc = self.run_vpcflow("audit", "--regions", ",".join(self.REGIONS),
-                                "--min-retention", "30", "--output", "json", env=e)
+                                "--min-retention", "30", "--output", "json",
+                                env=px.env(**env) if px else self.emu.env(home=self.home, **env))
         return proc, json.loads(proc.stdout)
 
     def baseline(self):
@@ -392,10 +386,9 @@ class AuditUnderFaultsTest(harness.EmulatorTestCase):
                 (3, ({"kind": "server_error", "rate": 0.05},
                      {"kind": "proxy", "delay": 0.02, "rate": 0.1}))]
         for seed, extra in runs:
-            with self.subTest(seed=seed), fault_server.Process(
-                    flaky(seed, extra=extra), upstream=self.emu.url) as fs:
-                proc, doc = self.audit(fs.url, **PATIENT)
-                n = hits(fs.requests())
+            with self.subTest(seed=seed), Proxied(self, flaky(seed, extra=extra)) as px:
+                proc, doc = self.audit(px, **PATIENT)
+                n = hits(px.requests())
                 self.assertGreater(n[0], 0, n)
                 self.assertEqual(proc.returncode, 3, "seed %d: %s" % (seed, proc.stderr))
                 self.assertEqual(doc["errors"], [])
@@ -406,8 +399,8 @@ class AuditUnderFaultsTest(harness.EmulatorTestCase):
         want = self.baseline()
         rules = [{"kind": "throttle", "times": -1,
                   "match": {"header_contains": ["Authorization", "/eu-west-1/"]}}]
-        with fault_server.Process(rules, upstream=self.emu.url) as fs:
-            proc, doc = self.audit(fs.url, AWS_MAX_ATTEMPTS="2", VPCFLOW_RETRY_BASE_MS="5")
+        with Proxied(self, rules) as px:
+            proc, doc = self.audit(px, AWS_MAX_ATTEMPTS="2", VPCFLOW_RETRY_BASE_MS="5")
         self.assertEqual(proc.returncode, 1, proc.stderr)
         [line] = proc.stderr.splitlines()
         self.assertRegex(line, r"^vpcflow: audit: account \d+, region eu-west-1: \w+: "
@@ -478,10 +471,9 @@ class MalformedAnswerTest(harness.EmulatorTestCase):
                 with self.subTest(protocol=proto, command=args[0], variant=variant):
                     rules = [{"kind": "malformed", "variant": variant, "match": match,
                               "times": -1}]
-                    with fault_server.Process(rules, upstream=self.emu.url) as fs:
-                        proc = self.run_vpcflow(*args, env=self.emu.env(
-                            home=self.home, AWS_ENDPOINT_URL=fs.url, VPCFLOW_RETRY_BASE_MS="5"))
-                        requests = fs.requests()
+                    with Proxied(self, rules) as px:
+                        proc = px.run(*args, VPCFLOW_RETRY_BASE_MS="5")
+                        requests = px.requests()
                     self.assertIn(0, hits(requests), "the malformed answer was not asked for")
                     self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
                     lines = proc.stderr.splitlines()

@@ -17,16 +17,13 @@ import shutil
 import ssl
 import stat
 import subprocess
-import sys
 import tempfile
 import threading
 import unittest
 import urllib.parse
 
 import harness
-
-sys.path.insert(0, os.path.join(harness.SOURCE_DIR, "tests", "tools"))
-import fault_server  # noqa: E402
+from apply_support import Proxied
 
 ACCOUNT = harness.ACCOUNT_ID
 TUTORIAL = os.path.join(harness.SOURCE_DIR, "examples", "tutorial.json")
@@ -112,17 +109,14 @@ class DebugSecretsTest(harness.EmulatorTestCase):
 
     def setUp(self):
         super().setUp()
-        self.proxy = fault_server.Process([], upstream=self.emu.url).start()
-        self.addCleanup(self.proxy.stop)
+        self.proxy = self.enterContext(Proxied(self))
 
     def env(self, **extra):
         """Temporary credentials, requests through the logging proxy."""
-        env = {"AWS_ENDPOINT_URL": self.proxy.url,
-               "AWS_ACCESS_KEY_ID": self.creds["AccessKeyId"],
-               "AWS_SECRET_ACCESS_KEY": self.creds["SecretAccessKey"],
-               "AWS_SESSION_TOKEN": self.creds["SessionToken"]}
-        env.update(extra)
-        return self.emu.env(home=self.home, **env)
+        return self.proxy.env(**dict({
+            "AWS_ACCESS_KEY_ID": self.creds["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": self.creds["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": self.creds["SessionToken"]}, **extra))
 
     def sent(self, header):
         """The values of a header in the requests the proxy saw."""
@@ -181,7 +175,7 @@ class DebugSecretsTest(harness.EmulatorTestCase):
             f.write("[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
                     % (self.emu.access_key, self.emu.secret_key))
         os.chmod(path, 0o600)
-        env = self.emu.env(home=self.home, AWS_ENDPOINT_URL=self.proxy.url)
+        env = self.proxy.env()
         del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
         proc = self.run_vpcflow("list", "--debug", "--profile", "chained", "--regions",
                                 "us-east-1", env=env)

@@ -9,17 +9,12 @@ role is there once with its settings, and nothing else was made.
 """
 
 import collections
-import os
 import signal
 import subprocess
-import sys
 import unittest
 
 import harness
-from apply_support import flow_logs, operation, write_spec
-
-sys.path.insert(0, os.path.join(harness.SOURCE_DIR, "tests", "tools"))
-import fault_server  # noqa: E402
+from apply_support import Proxied, flow_logs, operation, write_spec
 
 POLICY = "vpcflow-delivery"
 # Each test has a region and a role of its own; no other role may appear.
@@ -47,12 +42,12 @@ class InterruptedApplyTest(harness.EmulatorTestCase):
         """Runs apply through the fault server with rules, waits for the
         logged request predicate picks, kills vpcflow with SIGKILL and
         returns that request."""
-        with fault_server.Process(rules, upstream=self.emu.url) as fs:
-            env = self.emu.env(region=region, home=self.home, AWS_ENDPOINT_URL=fs.url)
-            proc = subprocess.Popen([harness.VPCFLOW, "apply", spec, "--yes"], env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with Proxied(self, rules) as px:
+            proc = subprocess.Popen([harness.VPCFLOW, "apply", spec, "--yes"],
+                                    env=px.env(region), stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
             try:
-                req = fs.wait_for(predicate, timeout=60, proc=proc)
+                req = px.wait_for(predicate, timeout=60, proc=proc)
             except RuntimeError as e:
                 req = e
             proc.send_signal(signal.SIGKILL)

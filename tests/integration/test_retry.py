@@ -10,6 +10,7 @@ import sys
 import unittest
 
 import harness
+from apply_support import Proxied
 
 sys.path.insert(0, os.path.join(harness.SOURCE_DIR, "tests", "tools"))
 import fault_server  # noqa: E402
@@ -277,14 +278,12 @@ class EmulatorTest(harness.EmulatorTestCase):
     def test_retry_is_signed_again(self):
         """A throttled first attempt, then the real one, through the fault
         server's proxy to moto: the retry carries a valid signature."""
-        fs = fault_server.Process([{"status": 503, "body": THROTTLED_EC2}],
-                                  upstream=self.emu.url).start()
-        self.addCleanup(fs.stop)
-        r = self.rawcall("query", "ec2", "us-east-1", "DescribeVpcs",
-                         AWS_ENDPOINT_URL=fs.url, VPCFLOW_RETRY_BASE_MS="5")
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(r.stdout.splitlines()[0], "ok attempts=2")
-        self.assertEqual([q["rule"] for q in fs.requests()], [0, "upstream"])
+        with Proxied(self, [{"status": 503, "body": THROTTLED_EC2}]) as px:
+            r = self.run_tool("rawcall", "query", "ec2", "us-east-1", "DescribeVpcs",
+                              env=px.env(VPCFLOW_RETRY_BASE_MS="5"))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout.splitlines()[0], "ok attempts=2")
+            self.assertEqual([q["rule"] for q in px.requests()], [0, "upstream"])
 
 
 if __name__ == "__main__":

@@ -353,8 +353,8 @@ class Server(http.server.ThreadingHTTPServer):
     # more connections at once, which then waits a second to retry.
     request_queue_size = 128
 
-    def __init__(self, port, rules, upstream=None, log_path=None):
-        super().__init__(("127.0.0.1", port), Handler)
+    def __init__(self, port, rules, upstream=None, log_path=None, handler=None):
+        super().__init__(("127.0.0.1", port), handler or Handler)
         self.rules = rules
         self.upstream = upstream
         self.log_file = open(log_path, "a", encoding="utf-8") if log_path else None
@@ -380,9 +380,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    def do_any(self):
+    def read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        return self.rfile.read(length) if length else b""
+
+    def do_any(self):
+        body = self.read_body()
         req = {
             "method": self.command,
             "path": self.path,
