@@ -79,11 +79,12 @@ static int child_bool(xmlNodePtr node, const char *name)
 	return v;
 }
 
-int ec2_describe_pages(struct client *c, const char *region, const char *action,
-                       const struct ec2_filter *filters, size_t n_filters, int max_results,
-                       int (*parse_page)(void *out, xmlDocPtr doc, char **next_token,
-                                         struct aws_error *err),
-                       void *out, struct aws_error *err)
+/* Every page of one request whose filters are within EC2_FILTER_VALUES. */
+static int describe_one(struct client *c, const char *region, const char *action,
+                        const struct ec2_filter *filters, size_t n_filters, int max_results,
+                        int (*parse_page)(void *out, xmlDocPtr doc, char **next_token,
+                                          struct aws_error *err),
+                        void *out, struct aws_error *err)
 {
 	struct query_params p;
 	xmlDocPtr doc = NULL;
@@ -122,6 +123,59 @@ out:
 	query_params_release(&p);
 	free(token);
 	free(next);
+	return rc;
+}
+
+/* Sets batch to the values of filters from at[] on, at most EC2_FILTER_VALUES
+ * each. */
+static void filter_batch(struct ec2_filter *batch, const struct ec2_filter *filters,
+                         size_t n_filters, const size_t *at)
+{
+	for (size_t i = 0; i < n_filters; i++) {
+		size_t left = filters[i].n_values - at[i];
+
+		batch[i] = filters[i];
+		batch[i].values = filters[i].values ? filters[i].values + at[i] : NULL;
+		batch[i].n_values = left < EC2_FILTER_VALUES ? left : EC2_FILTER_VALUES;
+	}
+}
+
+/* Moves at[] to the next combination of batches, the first filter's
+ * fastest; 0 when every combination was sent. */
+static int filter_next(size_t *at, const struct ec2_filter *filters, size_t n_filters)
+{
+	for (size_t i = 0; i < n_filters; i++) {
+		at[i] += EC2_FILTER_VALUES;
+		if (at[i] < filters[i].n_values)
+			return 1;
+		at[i] = 0;
+	}
+	return 0;
+}
+
+/* Filters are ANDed and the values of one filter ORed, so the union of the
+ * answers to every combination of batches is the answer to the whole lists. */
+int ec2_describe_pages(struct client *c, const char *region, const char *action,
+                       const struct ec2_filter *filters, size_t n_filters, int max_results,
+                       int (*parse_page)(void *out, xmlDocPtr doc, char **next_token,
+                                         struct aws_error *err),
+                       void *out, struct aws_error *err)
+{
+	struct ec2_filter *batch;
+	size_t *at;
+	int rc;
+
+	if (!n_filters)
+		return describe_one(c, region, action, NULL, 0, max_results, parse_page, out, err);
+	batch = xcalloc(n_filters, sizeof(*batch));
+	at = xcalloc(n_filters, sizeof(*at));
+	do {
+		filter_batch(batch, filters, n_filters, at);
+		rc = describe_one(c, region, action, batch, n_filters, max_results, parse_page, out,
+		                  err);
+	} while (rc == 0 && filter_next(at, filters, n_filters));
+	free(batch);
+	free(at);
 	return rc;
 }
 

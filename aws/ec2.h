@@ -22,8 +22,12 @@ struct client;
 
 #define EC2_API_VERSION "2016-11-15"
 
+/* The most values AWS takes in one Describe filter. */
+#define EC2_FILTER_VALUES 200
+
 /* A Describe filter: Filter.N.Name = name, Filter.N.Value.M = values[M-1].
- * Everything is borrowed. */
+ * Everything is borrowed. Any number of values may be given: the Describe
+ * calls send them EC2_FILTER_VALUES at a time (see ec2_describe_pages). */
 struct ec2_filter {
 	const char *name;
 	const char *const *values;
@@ -150,7 +154,11 @@ int ec2_delete_flow_logs(struct ec2_unsuccessful_list *out, struct client *c, co
 /* Sends a Describe action page after page (filters, MaxResults = max_results
  * unless 0, NextToken) and hands each answer to parse_page, which appends to
  * out and returns the next token. For Describe calls this file does not type.
- */
+ *
+ * A filter of more than EC2_FILTER_VALUES values is sent in batches, one
+ * request (with its pages) for each combination of the filters' batches, the
+ * answers appended to out in turn. An item that matches values in two
+ * batches of one filter is appended twice: never so for filters on IDs. */
 int ec2_describe_pages(struct client *c, const char *region, const char *action,
                        const struct ec2_filter *filters, size_t n_filters, int max_results,
                        int (*parse_page)(void *out, xmlDocPtr doc, char **next_token,

@@ -18,6 +18,7 @@ static const struct option_spec plan_options[] = {
 static void print_csv(const struct plan *p)
 {
 	static const char *const headers[] = {"MARKER", "OP", "KIND", "REGION", "SUBJECT", "TEXT"};
+	struct buf text = BUF_INIT;
 	struct table t;
 
 	table_init(&t, headers, 6);
@@ -25,12 +26,16 @@ static void print_csv(const struct plan *p)
 		const struct plan_action *a = &p->v[i];
 		char marker[2] = {plan_marker(a->op), '\0'};
 		const char *row[6] = {marker,    plan_op_name(a->op), plan_kind_name(a->kind),
-		                      a->region, a->subject,          a->text};
+		                      a->region, a->subject,          NULL};
 
+		buf_reset(&text);
+		plan_format_text(&text, a);
+		row[5] = text.data;
 		table_add_row(&t, row);
 	}
 	table_print_csv(&t, stdout);
 	table_release(&t);
+	buf_release(&text);
 }
 
 static int run_plan(struct context *ctx, const struct args *args)

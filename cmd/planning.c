@@ -237,7 +237,7 @@ void planning_print_errors(const struct context *ctx, const struct planning *pl)
 
 	for (size_t i = 0; i < p->n; i++)
 		if (p->v[i].op == PLAN_ERROR)
-			cli_error(ctx, "%s", p->v[i].text + strlen("error: "));
+			cli_error(ctx, "%s", p->v[i].text);
 }
 
 void planning_print_json(const struct planning *pl, size_t done, size_t failed)

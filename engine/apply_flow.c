@@ -194,29 +194,6 @@ static void create_batch(struct apply_run *run, const char *region, struct plan_
 }
 
 #define FLOW_LOG_NOT_FOUND "InvalidFlowLogId.NotFound"
-#define FILTER_VALUES      200 /* values a DescribeFlowLogs filter takes */
-
-/* Of ids, those that still exist, appended to out. */
-static int still_there(struct ec2_flow_log_list *out, struct apply_run *run, const char *region,
-                       const char **ids, size_t n, struct aws_error *err)
-{
-	for (size_t at = 0; at < n; at += FILTER_VALUES) {
-		struct ec2_filter f = {"flow-log-id", ids + at,
-		                       n - at < FILTER_VALUES ? n - at : FILTER_VALUES};
-		struct ec2_flow_log_list part = {0};
-		int rc = ec2_describe_flow_logs(&part, run->client, region, &f, 1, err);
-
-		if (rc < 0)
-			return rc;
-		if (part.n) {
-			ALLOC_GROW(out->v, out->n + part.n, out->alloc);
-			memcpy(out->v + out->n, part.v, part.n * sizeof(*part.v));
-			out->n += part.n;
-		}
-		free(part.v);
-	}
-	return 0;
-}
 
 /* DeleteFlowLogs takes no client token: a delete sent again after its first
  * send took effect and the answer was lost (or a flow log deleted by someone
@@ -233,9 +210,10 @@ static int delete_flow_logs(struct ec2_unsuccessful_list *bad, struct apply_run 
 
 	if (rc < 0 && error_is(err, FLOW_LOG_NOT_FOUND)) {
 		struct ec2_flow_log_list left = {0};
+		struct ec2_filter still_there = {"flow-log-id", ids, n};
 
 		error_clear(err);
-		rc = still_there(&left, run, region, ids, n, err);
+		rc = ec2_describe_flow_logs(&left, run->client, region, &still_there, 1, err);
 		if (rc == 0 && left.n) {
 			const char **again = xcalloc(left.n, sizeof(*again));
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "aws/xalloc.h"
+#include "engine/audit.h"
 #include "engine/output.h"
 #include "engine/plan_build.h"
 
@@ -177,7 +178,7 @@ static int add_flow(struct plan *p, const struct state *st, const struct state_r
 		if (f.destination && !destroying &&
 		    !plan_arn_in_account(f.destination, st->account)) {
 			plan_add(p, PLAN_ERROR, PLAN_BLOCKED, r->region, c->delivery_stream,
-			         "error: Firehose delivery stream %s is in another account: "
+			         "Firehose delivery stream %s is in another account: "
 			         "cross-account delivery needs roles the spec cannot name yet; use "
 			         "a stream of account %s",
 			         f.destination, st->account);
@@ -190,11 +191,10 @@ static int add_flow(struct plan *p, const struct state *st, const struct state_r
 				    strcmp(p->v[i].region, r->region) == 0 &&
 				    strcmp(p->v[i].subject, c->delivery_stream) == 0)
 					return 1;
-			plan_add(
-			    p, PLAN_ERROR, PLAN_BLOCKED, r->region, c->delivery_stream,
-			    "error: Firehose delivery stream '%s' does not exist in %s: create "
-			    "it first (vpcflow does not create delivery streams)",
-			    c->delivery_stream, r->region);
+			plan_add(p, PLAN_ERROR, PLAN_BLOCKED, r->region, c->delivery_stream,
+			         "Firehose delivery stream '%s' does not exist in %s: create "
+			         "it first (vpcflow does not create delivery streams)",
+			         c->delivery_stream, r->region);
 			return 1;
 		}
 		break;
@@ -228,6 +228,9 @@ static int arn_equal(const char *s, const char *t)
 	return a == b && strncmp(s, t, a) == 0;
 }
 
+/* Whether fl delivers where flow f of configuration c should. A log group is
+ * compared by name, however AWS reports it (LogGroupName, or an ARN with or
+ * without the ":*" of its streams). */
 static int same_destination(const struct ec2_flow_log *fl, const struct plan_flow *f,
                             const struct spec_config *c)
 {
@@ -236,12 +239,12 @@ static int same_destination(const struct ec2_flow_log *fl, const struct plan_flo
 	if (strcmp(type, spec_destination_api(c->destination)) != 0)
 		return 0;
 	if (c->destination == SPEC_CLOUDWATCH_LOGS) {
-		const char *d = fl->log_destination, *at;
+		struct buf b = BUF_INIT;
+		const char *group = audit_flow_log_group(fl, &b);
+		int same = group && strcmp(group, f->log_group) == 0;
 
-		if (fl->log_group_name)
-			return strcmp(fl->log_group_name, f->log_group) == 0;
-		at = d ? strstr(d, ":log-group:") : NULL;
-		return at && strcmp(at + strlen(":log-group:"), f->log_group) == 0;
+		buf_release(&b);
+		return same;
 	}
 	return fl->log_destination && arn_equal(fl->log_destination, f->destination);
 }
@@ -384,7 +387,7 @@ static int region_flows(struct plan *p, const struct state *st, const struct sta
 			if (!strlist_has(&r->found[ci], c->resource_ids.v[k]))
 				plan_add(p, PLAN_ERROR, PLAN_MISSING, r->region,
 				         c->resource_ids.v[k],
-				         "error: %s %s does not exist in %s (or this account "
+				         "%s %s does not exist in %s (or this account "
 				         "cannot see it): check resourceIds and regions",
 				         spec_resource_type_noun(c->resource_type),
 				         c->resource_ids.v[k], r->region);
@@ -555,14 +558,21 @@ const char *plan_kind_name(enum plan_kind kind)
 	return names[kind];
 }
 
+void plan_format_text(struct buf *out, const struct plan_action *a)
+{
+	buf_addf(out, "%s%s", a->op == PLAN_ERROR ? "error: " : "", a->text);
+}
+
 void plan_format_action(struct buf *out, const struct plan_action *a)
 {
-	buf_addf(out, "%c %s", plan_marker(a->op), a->text);
+	buf_addf(out, "%c ", plan_marker(a->op));
+	plan_format_text(out, a);
 }
 
 json_t *plan_to_json(const struct plan *p)
 {
 	json_t *root = json_object(), *actions = json_array(), *summary = json_object();
+	struct buf text = BUF_INIT;
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_action *a = &p->v[i];
@@ -575,7 +585,9 @@ json_t *plan_to_json(const struct plan *p)
 		json_object_set_new(o, "region", output_json_string(a->region));
 		json_object_set_new(o, "subject", output_json_string(a->subject));
 		json_object_set_new(o, "flowLogId", output_json_string(a->flow_log_id));
-		json_object_set_new(o, "text", json_string(a->text));
+		buf_reset(&text);
+		plan_format_text(&text, a);
+		json_object_set_new(o, "text", json_string(text.data));
 		if (a->status != PLAN_PENDING) {
 			static const char *const st[] = {"pending", "done", "failed", "skipped"};
 
@@ -584,6 +596,7 @@ json_t *plan_to_json(const struct plan *p)
 		}
 		json_array_append_new(actions, o);
 	}
+	buf_release(&text);
 	for (int op = PLAN_CREATE; op <= PLAN_NOTE; op++)
 		json_object_set_new(summary, plan_op_name((enum plan_op)op),
 		                    json_integer((json_int_t)plan_count(p, (enum plan_op)op)));

@@ -78,7 +78,8 @@ struct plan_flow {
 
 /* One action. Strings owned, NULL when they do not apply: region (NULL for
  * IAM and buckets), subject (the role, bucket, log group or resource),
- * text (the whole sentence, without marker), document (role trust policy,
+ * text (the whole sentence, without marker, and for errors without the
+ * "error: " plan_format_text puts in front: the message alone), document (role trust policy,
  * inline policy or bucket policy, JSON), flow_log_id (the existing flow log
  * a replace or delete is about). flow indexes plan.flows for
  * PLAN_FLOW_LOG and PLAN_FLOW_LOG_REPLACE. status and result (the new flow
@@ -137,6 +138,9 @@ char plan_marker(enum plan_op op);
 const char *plan_op_name(enum plan_op op);
 /* "role", "flow-log", ...: the kind for JSON. */
 const char *plan_kind_name(enum plan_kind kind);
+/* Appends the sentence of a without marker: its text, after "error: " for
+ * errors. */
+void plan_format_text(struct buf *out, const struct plan_action *a);
 /* Appends "+ create flow log for vpc-0abc (region us-east-1): ..." */
 void plan_format_action(struct buf *out, const struct plan_action *a);
 /* {"account", "actions": [...], "summary": {...}}; new reference. */

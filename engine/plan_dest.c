@@ -134,7 +134,7 @@ static int plan_role(struct plan *p, const struct state *st, const char *name, s
 		have = policy_parse(sr->role.assume_role_policy_document);
 		if (!have || !policy_trusts_service(have, PLAN_FLOW_LOGS_SERVICE))
 			plan_add(p, PLAN_ERROR, PLAN_BLOCKED, NULL, name,
-			         "error: role %s does not trust " PLAN_FLOW_LOGS_SERVICE
+			         "role %s does not trust " PLAN_FLOW_LOGS_SERVICE
 			         " and was not created by vpcflow: add that service to its trust "
 			         "policy, or name another role in iamRole",
 			         name);
@@ -254,7 +254,7 @@ static int plan_bucket(struct plan *p, const struct state *st, const char *name,
 		goto out;
 	if (sb && sb->denied) {
 		plan_add(p, PLAN_ERROR, PLAN_BLOCKED, NULL, name,
-		         "error: bucket %s " BUCKET_DENIED
+		         "bucket %s " BUCKET_DENIED
 		         ": it belongs to another account, or the caller lacks that permission; "
 		         "choose another bucket name, or grant s3:ListBucket on it",
 		         name);
@@ -284,11 +284,10 @@ static int plan_bucket(struct plan *p, const struct state *st, const char *name,
 		lifecycle_copy(&lc, &sb->lifecycle);
 		have = policy_parse(sb->policy);
 		if (sb->policy && !have) {
-			plan_add(
-			    p, PLAN_ERROR, PLAN_BLOCKED, region, name,
-			    "error: the policy of bucket %s is not a policy document vpcflow can "
-			    "merge into",
-			    name);
+			plan_add(p, PLAN_ERROR, PLAN_BLOCKED, region, name,
+			         "the policy of bucket %s is not a policy document vpcflow can "
+			         "merge into",
+			         name);
 			goto out;
 		}
 	} else {
@@ -536,8 +535,7 @@ static void destroy_global(struct plan *p, const struct state *st, struct strlis
 			key = xasprintf("bucket %s", c->bucket);
 			if (sb && sb->denied && !strlist_has(done, key))
 				plan_add(p, PLAN_ERROR, PLAN_BLOCKED, NULL, c->bucket,
-				         "error: bucket %s " BUCKET_DENIED ": not deleted",
-				         c->bucket);
+				         "bucket %s " BUCKET_DENIED ": not deleted", c->bucket);
 			if (sb && sb->exists && !strlist_has(done, key)) {
 				delete_or_keep(p, PLAN_BUCKET_DELETE, NULL, "bucket", c->bucket,
 				               plan_is_managed(&sb->tags),

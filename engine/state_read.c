@@ -15,7 +15,6 @@
 #include "engine/state.h"
 
 #define STATE_WORKERS 8
-#define FILTER_VALUES 200 /* the most values one Describe filter takes */
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -38,7 +37,8 @@ static int owned(const char *owner, const char *account, int listed)
 }
 
 /* One Describe call for configuration c's type with a filter on ids (NULL:
- * every resource), adding what exists to found. */
+ * every resource; any number, the call batches them), adding what exists to
+ * found. */
 static int describe_targets(struct strlist *found, struct client *cl, const char *region,
                             const struct spec_config *c, const char *const *ids, size_t n_ids,
                             const char *account, struct aws_error *err)
@@ -109,16 +109,10 @@ static int read_targets(struct strlist *found, struct client *cl, const char *re
                         const struct spec_config *c, const char *account, struct aws_error *err)
 {
 	const struct strlist *ids = &c->resource_ids;
-	int rc = 0;
+	int rc;
 
-	if (!ids->n)
-		rc = describe_targets(found, cl, region, c, NULL, 0, account, err);
-	for (size_t at = 0; rc == 0 && at < ids->n; at += FILTER_VALUES) {
-		size_t n = ids->n - at < FILTER_VALUES ? ids->n - at : FILTER_VALUES;
-
-		rc = describe_targets(found, cl, region, c, (const char *const *)ids->v + at, n,
-		                      account, err);
-	}
+	rc = describe_targets(found, cl, region, c, ids->n ? (const char *const *)ids->v : NULL,
+	                      ids->n, account, err);
 	if (found->n > 1)
 		qsort(found->v, found->n, sizeof(*found->v), cmp_str);
 	return rc;

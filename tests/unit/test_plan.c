@@ -253,6 +253,55 @@ static void test_tutorial_applied_has_no_changes(void **state)
 	done(&first);
 }
 
+/* The tutorial applied, its flow log reporting its log group only as the ARN
+ * dest (no LogGroupName). */
+static void applied_by_arn(struct fixture *fx, const char *policy, const char *dest)
+{
+	struct state_region *r;
+	struct ec2_flow_log *fl;
+
+	load(fx, TUTORIAL);
+	r = region(fx, HOME, "vpc-0aaaaaaaaaaaaaaa1", NULL);
+	managed_role(fx, policy);
+	state_region_add_group(r, "/aws/vpc-flow-logs/vpc-0aaaaaaaaaaaaaaa1", NULL, 365);
+	fl = flow_log(r, "fl-1", "vpc-0aaaaaaaaaaaaaaa1", "cloud-watch-logs",
+	              "/aws/vpc-flow-logs/vpc-0aaaaaaaaaaaaaaa1", "ALL", 1);
+	free(fl->log_group_name);
+	fl->log_group_name = NULL;
+	fl->log_destination = xstrdup(dest);
+}
+
+/* A flow log that names its log group only by ARN, with or without the ":*"
+ * of the group's streams, delivers to that group: nothing to change. */
+static void test_log_group_by_arn(void **state)
+{
+	static const char *const arns[] = {
+	    "arn:aws:logs:us-east-1:" ACCOUNT
+	    ":log-group:/aws/vpc-flow-logs/vpc-0aaaaaaaaaaaaaaa1:*",
+	    "arn:aws:logs:us-east-1:" ACCOUNT ":log-group:/aws/vpc-flow-logs/vpc-0aaaaaaaaaaaaaaa1",
+	};
+	struct fixture fx, first;
+	const struct plan_action *pol;
+
+	load(&first, TUTORIAL);
+	region(&first, HOME, "vpc-0aaaaaaaaaaaaaaa1", NULL);
+	run(&first, 0, 0);
+	pol = find(&first.plan, PLAN_ROLE_POLICY);
+	for (size_t i = 0; i < sizeof(arns) / sizeof(arns[0]); i++) {
+		applied_by_arn(&fx, pol->document, arns[i]);
+		if (strcmp(run(&fx, 0, 0), "") != 0)
+			fail_msg("%s: %s", arns[i], fx.text);
+		done(&fx);
+	}
+	/* A group whose name only starts with the one wanted is another group. */
+	applied_by_arn(&fx, pol->document,
+	               "arn:aws:logs:us-east-1:" ACCOUNT
+	               ":log-group:/aws/vpc-flow-logs/vpc-0aaaaaaaaaaaaaaa1-old:*");
+	assert_non_null(strstr(run(&fx, 0, 0), "+ create flow log for vpc-0aaaaaaaaaaaaaaa1"));
+	done(&fx);
+	done(&first);
+}
+
 static void test_retention_and_drift(void **state)
 {
 	struct fixture fx;
@@ -294,6 +343,9 @@ static void test_missing_resource_and_blocked_role(void **state)
 {
 	struct fixture fx;
 	struct state_role *sr;
+	const struct plan_action *a;
+	struct buf text = BUF_INIT;
+	json_t *json, *actions;
 
 	load(&fx,
 	     "{\"flowLogConfig\": {\"resourceType\": \"VPC\", \"resourceIds\": "
@@ -318,6 +370,24 @@ static void test_missing_resource_and_blocked_role(void **state)
 	assert_int_equal(fx.plan.v[fx.plan.n - 1].op, PLAN_ERROR);
 	assert_int_equal(fx.plan.v[fx.plan.n - 2].op, PLAN_ERROR);
 	assert_int_equal(plan_count(&fx.plan, PLAN_ERROR), 2);
+	/* The message is kept alone; "error: " is put in front where printed. */
+	a = find(&fx.plan, PLAN_MISSING);
+	assert_string_equal(a->text, "VPC vpc-0bbbbbbbbbbbbbbb2 does not exist in us-east-1 (or "
+	                             "this account cannot see it): check resourceIds and regions");
+	buf_reset(&text);
+	plan_format_text(&text, a);
+	assert_string_equal(text.data, "error: VPC vpc-0bbbbbbbbbbbbbbb2 does not exist in "
+	                               "us-east-1 (or this account cannot see it): check "
+	                               "resourceIds and regions");
+	json = plan_to_json(&fx.plan);
+	actions = json_object_get(json, "actions");
+	assert_string_equal(
+	    json_string_value(
+	        json_object_get(json_array_get(actions, (size_t)(a - fx.plan.v)), "text")),
+	    "error: VPC vpc-0bbbbbbbbbbbbbbb2 does not exist in us-east-1 (or this account cannot "
+	    "see it): check resourceIds and regions");
+	json_decref(json);
+	buf_release(&text);
 	done(&fx);
 
 	/* The same role trusting the service is used as it is. */
@@ -635,6 +705,7 @@ int main(void)
 	    cmocka_unit_test(test_tutorial_from_nothing),
 	    cmocka_unit_test(test_role_tags_are_its_configurations),
 	    cmocka_unit_test(test_tutorial_applied_has_no_changes),
+	    cmocka_unit_test(test_log_group_by_arn),
 	    cmocka_unit_test(test_retention_and_drift),
 	    cmocka_unit_test(test_missing_resource_and_blocked_role),
 	    cmocka_unit_test(test_managed_role_is_repaired),
