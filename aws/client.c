@@ -38,21 +38,6 @@ struct client {
 	struct retry_quota quota;
 };
 
-/* The backoff base: the option, else VPCFLOW_RETRY_BASE_MS (a knob for the
- * fault-injection tests, so that they need not wait; it reaches every client
- * a command makes), else the SDKs' RETRY_BASE_MS. */
-static int64_t retry_base_of(const struct client_options *opt, const struct env *env)
-{
-	const char *v;
-	long ms;
-
-	if (opt->retry_base_ms > 0)
-		return opt->retry_base_ms;
-	v = env_get(env, "VPCFLOW_RETRY_BASE_MS");
-	ms = v ? strtol(v, NULL, 10) : 0;
-	return ms > 0 ? ms : RETRY_BASE_MS;
-}
-
 struct client *client_new(const struct client_options *opt)
 {
 	struct client *c = xcalloc(1, sizeof(*c));
@@ -63,7 +48,7 @@ struct client *client_new(const struct client_options *opt)
 	c->clock = opt->clock ? opt->clock : &clock_system;
 	c->endpoint_url = opt->endpoint_url ? xstrdup(opt->endpoint_url) : NULL;
 	c->max_attempts = retry_max_attempts(opt->max_attempts, c->env);
-	c->retry_base_ms = retry_base_of(opt, c->env);
+	c->retry_base_ms = retry_base_ms(opt->retry_base_ms, c->env);
 	c->debug = opt->debug;
 	retry_quota_init(&c->quota);
 	return c;
@@ -289,25 +274,13 @@ int client_parse_error(enum protocol proto, const struct http_response *resp, st
 	return ERR_SERVICE;
 }
 
-/* The caller's body callback, counting what it was given: a call whose body
- * began to reach the caller cannot be sent again. */
+/* What the transport said of a streamed body: how much of it reached the
+ * caller's callback (a call whose body began to reach the caller cannot be
+ * sent again), and whether the callback stopped the transfer. */
 struct stream {
-	const struct client_call *call;
 	size_t delivered;
-	int stopped; /* the callback returned non-zero */
+	int stopped;
 };
-
-static int stream_chunk(void *ctx, const char *data, size_t len)
-{
-	struct stream *s = ctx;
-
-	s->delivered += len;
-	if (s->call->on_body(s->call->on_body_ctx, data, len) != 0) {
-		s->stopped = 1;
-		return -1;
-	}
-	return 0;
-}
 
 /* Makes one attempt: a fresh copy of the request, signed now with current
  * credentials, sent once. A non-2xx answer becomes ERR_SERVICE. */
@@ -327,10 +300,8 @@ static int attempt_once(struct client *c, const struct client_call *call, const 
 	req.url = url;
 	req.body = call->body;
 	req.body_len = call->body ? call->body_len : 0;
-	if (call->on_body) {
-		req.on_body = stream_chunk;
-		req.on_body_ctx = stream;
-	}
+	req.on_body = call->on_body;
+	req.on_body_ctx = call->on_body_ctx;
 	for (size_t i = 0; call->headers && i < call->headers->n; i++)
 		headers_add(&req.headers, call->headers->v[i].name, call->headers->v[i].value);
 	if (!headers_get(&req.headers, "User-Agent"))
@@ -352,6 +323,8 @@ static int attempt_once(struct client *c, const struct client_call *call, const 
 			goto out;
 	}
 	rc = http_send(c->http, &req, out, err);
+	stream->delivered = out->streamed;
+	stream->stopped = rc == ERR_IO; /* the only ERR_IO http_send returns */
 	if (rc)
 		goto out;
 	if (out->status < 200 || out->status >= 300) {
@@ -408,7 +381,7 @@ int client_send(struct client *c, const struct client_call *call, struct http_re
 {
 	struct endpoint ep;
 	struct buf url = BUF_INIT;
-	struct stream stream = {call, 0, 0};
+	struct stream stream = {0, 0};
 	enum retry_kind kind;
 	int64_t delay;
 	int rc, attempt = 0, taken = 0;
@@ -452,6 +425,7 @@ out:
 	if (rc) {
 		error_set_operation(err, call->operation);
 		err->attempts = attempt;
+		out->streamed = 0; /* out is empty after a failure: err says how far it got */
 	}
 	buf_release(&url);
 	return rc;

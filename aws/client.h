@@ -35,7 +35,7 @@ struct client_options {
 	int max_attempts;             /* 0: AWS_MAX_ATTEMPTS, else 3 (standard mode) */
 	FILE *debug;                  /* request/response log (redacted), or NULL */
 	/* Backoff base; 0: VPCFLOW_RETRY_BASE_MS from env (test-only), else
-	 * 1000 ms (the SDKs'); tests shorten it. */
+	 * 1000 ms (the SDKs'); see retry_base_ms(). */
 	long retry_base_ms;
 };
 

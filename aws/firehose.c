@@ -16,13 +16,6 @@ void firehose_stream_release(struct firehose_stream *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static char *opt_string(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
-}
-
 int firehose_parse_stream(struct firehose_stream *out, json_t *answer, struct aws_error *err)
 {
 	json_t *d = json_object_get(answer, "DeliveryStreamDescription");
@@ -32,9 +25,9 @@ int firehose_parse_stream(struct firehose_stream *out, json_t *answer, struct aw
 		error_set_operation(err, "DescribeDeliveryStream");
 		return error_set(err, ERR_PARSE, "answer without DeliveryStreamDescription");
 	}
-	out->name = opt_string(d, "DeliveryStreamName");
-	out->arn = opt_string(d, "DeliveryStreamARN");
-	out->status = opt_string(d, "DeliveryStreamStatus");
+	out->name = jsonrpc_dup_string(d, "DeliveryStreamName");
+	out->arn = jsonrpc_dup_string(d, "DeliveryStreamARN");
+	out->status = jsonrpc_dup_string(d, "DeliveryStreamStatus");
 	if (!out->name || !out->arn) {
 		firehose_stream_release(out);
 		error_set_operation(err, "DescribeDeliveryStream");

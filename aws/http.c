@@ -51,8 +51,8 @@ struct transfer {
 	size_t upload_pos;
 	int too_big;
 	int stream;
-	int stopped; /* on_body returned non-zero */
-	size_t streamed;
+	int stopped;     /* on_body returned non-zero */
+	size_t streamed; /* handed to on_body, the refused chunk included */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -69,6 +69,7 @@ void http_response_init(struct http_response *r)
 	r->status = 0;
 	headers_init(&r->headers);
 	buf_init(&r->body, 0);
+	r->streamed = 0;
 	r->attempts = 0;
 }
 
@@ -77,6 +78,7 @@ void http_response_release(struct http_response *r)
 	headers_release(&r->headers);
 	buf_release(&r->body);
 	r->status = 0;
+	r->streamed = 0;
 	r->attempts = 0;
 }
 
@@ -266,11 +268,11 @@ static size_t on_write(char *data, size_t size, size_t n, void *ctx)
 		t->stream = t->req->on_body && status >= 200 && status < 300;
 	}
 	if (t->stream) {
+		t->streamed += len;
 		if (len && t->req->on_body(t->req->on_body_ctx, data, len) != 0) {
 			t->stopped = 1;
 			return 0;
 		}
-		t->streamed += len;
 		return len;
 	}
 	if (buf_add(&t->resp->body, data, len) < 0) {
@@ -473,7 +475,8 @@ static int map_curl_error(CURLcode rc, const char *errbuf, const struct transfer
 }
 
 /* Sends one request on a pooled handle. out is initialised here (any previous
- * contents are not freed) and holds the answer on success, nothing otherwise. */
+ * contents are not freed) and holds the answer on success, nothing but the
+ * streamed count otherwise. */
 int http_send(struct http *http, const struct http_request *req, struct http_response *out,
               struct aws_error *err)
 {
@@ -552,5 +555,6 @@ out:
 			log_failure(http->debug, err);
 		http_response_release(out);
 	}
+	out->streamed = t.streamed;
 	return rc;
 }

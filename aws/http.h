@@ -47,7 +47,7 @@ struct http_request {
 	 * libcurl delivers (the status is known before the first one) instead of
 	 * being kept in out->body, and max_body does not bound it; other answers
 	 * are read whole. A non-zero return stops the transfer: http_send then
-	 * fails with ERR_IO. */
+	 * fails with ERR_IO. out->streamed counts what was handed over. */
 	int (*on_body)(void *ctx, const char *data, size_t len);
 	void *on_body_ctx;
 };
@@ -57,6 +57,10 @@ struct http_response {
 	long status;
 	struct http_headers headers;
 	struct buf body;
+	/* Body bytes handed to req->on_body, the chunk it refused included. Set
+	 * by http_send whether or not it fails, so that a caller can tell a
+	 * transfer that broke off after some of the body was delivered. */
+	size_t streamed;
 	int attempts; /* set by client_send: how many attempts the call took */
 };
 
@@ -84,8 +88,9 @@ struct http *http_new(const struct http_options *opt, struct aws_error *err);
 void http_free(struct http *http);
 /* Sends one request. Returns 0 when any HTTP response arrived (whatever its
  * status), ERR_NETWORK / ERR_TIMEOUT / ERR_PARSE (body over max_body) / ERR_IO
- * (req->on_body stopped the transfer) otherwise. A streamed 2xx answer returns
- * 0 only when its whole body was delivered. */
+ * (req->on_body stopped the transfer; http_send fails with ERR_IO for nothing
+ * else) otherwise. A streamed 2xx answer returns 0 only when its whole body
+ * was delivered. On failure out is empty but for out->streamed. */
 int http_send(struct http *http, const struct http_request *req, struct http_response *out,
               struct aws_error *err);
 

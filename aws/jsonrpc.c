@@ -1,4 +1,5 @@
-/* The JSON 1.1 protocol (CloudWatch Logs): POST / with X-Amz-Target. */
+/* The JSON 1.1 protocol (CloudWatch Logs, Organizations, Firehose): POST /
+ * with X-Amz-Target, pagination, and what their answer parsers share. */
 #include "aws/jsonrpc.h"
 
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "aws/client.h"
 #include "aws/error.h"
 #include "aws/http.h"
+#include "aws/xalloc.h"
 
 #define JSON_CONTENT_TYPE "application/x-amz-json-1.1"
 
@@ -86,6 +88,13 @@ out:
 	buf_release(&target);
 	free(body);
 	return rc;
+}
+
+char *jsonrpc_dup_string(const json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? xstrdup(s) : NULL;
 }
 
 int jsonrpc_paginate(struct client *c, enum service svc, const char *region,

@@ -16,6 +16,10 @@ struct client;
 int jsonrpc_call(struct client *c, enum service svc, const char *region, const char *target_prefix,
                  const char *operation, json_t *request, json_t **out, struct aws_error *err);
 
+/* The string member key of obj, copied (the caller frees it); NULL when obj is
+ * not an object, or key is absent or not a string. For the answer parsers. */
+char *jsonrpc_dup_string(const json_t *obj, const char *key);
+
 /* Reads one page of a paginated answer (borrowed): 0 to go on, > 0 to stop
  * early, a negative ERR_* (err filled) to fail. *next_token receives the
  * page's token, owned, or NULL on the last page (logs_parse_* and

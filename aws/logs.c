@@ -13,14 +13,6 @@
 /* The most events a FilterLogEvents page may hold. */
 #define EVENTS_PAGE 10000
 
-/* The string member key of obj, copied; NULL if absent or not a string. */
-static char *dup_member(json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? xstrdup(s) : NULL;
-}
-
 /* The number member key of obj into *out (left alone when absent); -1 when it
  * is present but not a number. */
 static int int64_member(int64_t *out, json_t *obj, const char *key)
@@ -89,10 +81,10 @@ static int parse_group(struct logs_group *g, json_t *obj, struct aws_error *err)
 
 	if (!json_is_object(obj))
 		return bad_answer(err, op, "a log group that is not an object");
-	g->name = dup_member(obj, "logGroupName");
-	g->arn = dup_member(obj, "arn");
-	g->log_group_arn = dup_member(obj, "logGroupArn");
-	g->log_group_class = dup_member(obj, "logGroupClass");
+	g->name = jsonrpc_dup_string(obj, "logGroupName");
+	g->arn = jsonrpc_dup_string(obj, "arn");
+	g->log_group_arn = jsonrpc_dup_string(obj, "logGroupArn");
+	g->log_group_class = jsonrpc_dup_string(obj, "logGroupClass");
 	if (!g->log_group_arn && g->arn)
 		g->log_group_arn = bare_arn(g->arn);
 	if (!g->name)
@@ -117,7 +109,11 @@ int logs_parse_log_groups(struct logs_group_list *out, json_t *answer, char **ne
 	*next_token = NULL;
 	if (!json_is_object(answer))
 		return bad_answer(err, "DescribeLogGroups", "the answer is not a JSON object");
-	if (groups && !json_is_array(groups))
+	/* An answer without the list it exists for is no page of it (an empty
+	 * 200 body reads as {}): AWS always sends the array, empty or not. */
+	if (!groups)
+		return bad_answer(err, "DescribeLogGroups", "the answer has no logGroups");
+	if (!json_is_array(groups))
 		return bad_answer(err, "DescribeLogGroups", "logGroups is not an array");
 	json_array_foreach(groups, i, g)
 	{
@@ -151,7 +147,9 @@ int logs_parse_events(json_t *answer, int (*on_event)(void *ctx, const struct lo
 	*next_token = NULL;
 	if (!json_is_object(answer))
 		return bad_answer(err, op, "the answer is not a JSON object");
-	if (events && !json_is_array(events))
+	if (!events) /* as for logGroups above */
+		return bad_answer(err, op, "the answer has no events");
+	if (!json_is_array(events))
 		return bad_answer(err, op, "events is not an array");
 	json_array_foreach(events, i, e)
 	{
@@ -196,23 +194,10 @@ int logs_create_log_group(struct client *c, const char *region, const char *name
 	return call_void(c, region, "CreateLogGroup", req, err);
 }
 
-/* An answer without the list it exists for is no page of it (an empty 200
- * body reads as {}): AWS always sends the array, empty or not. */
-static int lacks_list(json_t *answer, const char *key, const char *operation, struct aws_error *err)
-{
-	if (!json_is_object(answer) || json_object_get(answer, key))
-		return 0;
-	error_set(err, ERR_PARSE, "the answer has no %s", key);
-	error_set_operation(err, operation);
-	return ERR_PARSE;
-}
-
 /* Pages through DescribeLogGroups for logs_describe_log_groups. */
 static int group_page(void *ctx, json_t *answer, char **next_token, struct aws_error *err)
 {
-	int rc = lacks_list(answer, "logGroups", "DescribeLogGroups", err);
-
-	return rc ? rc : logs_parse_log_groups(ctx, answer, next_token, err);
+	return logs_parse_log_groups(ctx, answer, next_token, err);
 }
 
 int logs_describe_log_groups(struct logs_group_list *out, struct client *c, const char *region,
@@ -323,10 +308,8 @@ static long page_size(const struct limit_ctx *l)
 static int event_page(void *ctx, json_t *answer, char **next_token, struct aws_error *err)
 {
 	struct limit_ctx *l = ctx;
-	int rc = lacks_list(answer, "events", "FilterLogEvents", err);
+	int rc = logs_parse_events(answer, limited_event, l, next_token, err);
 
-	if (rc == 0)
-		rc = logs_parse_events(answer, limited_event, l, next_token, err);
 	if (rc == 0)
 		json_object_set_new(l->req, "limit", json_integer(page_size(l)));
 	return rc;

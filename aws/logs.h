@@ -61,12 +61,14 @@ struct logs_event {
 void logs_group_list_release(struct logs_group_list *l);
 
 /* Appends the logGroups of a DescribeLogGroups answer; *next_token receives the
- * owned nextToken, or NULL on the last page. */
+ * owned nextToken, or NULL on the last page. An answer without logGroups
+ * (AWS always sends it, empty or not) is ERR_PARSE. */
 int logs_parse_log_groups(struct logs_group_list *out, json_t *answer, char **next_token,
                           struct aws_error *err);
 /* Hands each event of a FilterLogEvents answer to on_event, in order. on_event
  * returns 0 to go on, > 0 to stop (the parser then returns that value), or a
- * negative ERR_* (it fills err) to fail. *next_token as above. */
+ * negative ERR_* (it fills err) to fail. *next_token and a missing list (here
+ * events) as above. */
 int logs_parse_events(json_t *answer, int (*on_event)(void *ctx, const struct logs_event *ev),
                       void *ctx, char **next_token, struct aws_error *err);
 

@@ -11,14 +11,6 @@
 /* The most accounts a ListAccounts page may hold. */
 #define ACCOUNTS_PAGE 20
 
-/* The string member key of obj, copied; NULL if absent or not a string. */
-static char *dup_member(json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? xstrdup(s) : NULL;
-}
-
 static int bad_answer(struct aws_error *err, const char *what)
 {
 	error_set(err, ERR_PARSE, "%s", what);
@@ -59,11 +51,11 @@ int org_parse_accounts(struct org_account_list *out, json_t *answer, char **next
 			return bad_answer(err, "an account that is not an object");
 		ALLOC_GROW(out->v, out->n + 1, out->alloc);
 		acct = &out->v[out->n++];
-		acct->id = dup_member(a, "Id");
-		acct->arn = dup_member(a, "Arn");
-		acct->name = dup_member(a, "Name");
-		acct->email = dup_member(a, "Email");
-		acct->status = dup_member(a, "Status");
+		acct->id = jsonrpc_dup_string(a, "Id");
+		acct->arn = jsonrpc_dup_string(a, "Arn");
+		acct->name = jsonrpc_dup_string(a, "Name");
+		acct->email = jsonrpc_dup_string(a, "Email");
+		acct->status = jsonrpc_dup_string(a, "Status");
 		if (!acct->id || !*acct->id)
 			return bad_answer(err, "an account without Id");
 	}

@@ -111,6 +111,18 @@ int retry_max_attempts(int option, const struct env *env)
 	return RETRY_DEFAULT_MAX_ATTEMPTS;
 }
 
+int64_t retry_base_ms(long option, const struct env *env)
+{
+	const char *v;
+	long ms;
+
+	if (option > 0)
+		return option;
+	v = env ? env_get(env, "VPCFLOW_RETRY_BASE_MS") : NULL;
+	ms = v ? strtol(v, NULL, 10) : 0;
+	return ms > 0 ? ms : RETRY_BASE_MS;
+}
+
 void retry_quota_init(struct retry_quota *q)
 {
 	pthread_mutex_init(&q->lock, NULL);

@@ -46,6 +46,10 @@ int64_t retry_backoff_ms(int attempts_made, double random, int64_t base_ms);
 /* The attempts a call may take: option when > 0, else AWS_MAX_ATTEMPTS when it
  * is a positive integer, else RETRY_DEFAULT_MAX_ATTEMPTS. env may be NULL. */
 int retry_max_attempts(int option, const struct env *env);
+/* The backoff base in ms: option when > 0, else VPCFLOW_RETRY_BASE_MS when it
+ * starts with a positive number (a test-only knob, so that fault-injection
+ * tests need not wait), else RETRY_BASE_MS. env may be NULL. */
+int64_t retry_base_ms(long option, const struct env *env);
 
 #define RETRY_QUOTA_INITIAL 500
 #define RETRY_COST          5

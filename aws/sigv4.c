@@ -23,6 +23,7 @@
 #include "aws/buf.h"
 #include "aws/error.h"
 #include "aws/http.h"
+#include "aws/url.h"
 #include "aws/xalloc.h"
 
 #define SIGV4_ALGORITHM       "AWS4-HMAC-SHA256"
@@ -109,20 +110,6 @@ static void uri_encode(struct buf *out, const char *s, size_t len, int keep_slas
 			buf_addch(out, c);
 		else
 			add_escaped(out, c);
-	}
-}
-
-/* Appends s with every "%XX" escape decoded; other bytes are kept. */
-static void uri_decode(struct buf *out, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (is_escape(s, len, i)) {
-			buf_addch(out, hex_value((unsigned char)s[i + 1]) << 4 |
-			                   hex_value((unsigned char)s[i + 2]));
-			i += 2;
-		} else {
-			buf_addch(out, s[i]);
-		}
 	}
 }
 
@@ -311,12 +298,13 @@ static int compare_params(const void *a, const void *b)
 	return c ? c : strcmp(x->value, y->value);
 }
 
-/* Returns s decoded, then encoded with the unreserved set; owned by the caller. */
+/* Returns s decoded, then encoded with the unreserved set; owned by the caller.
+ * '+' stays a plus, and a decoded "%00" is encoded again, not an end. */
 static char *canonical_component(const char *s, size_t len)
 {
 	struct buf decoded = BUF_INIT, encoded = BUF_INIT;
 
-	uri_decode(&decoded, s, len);
+	url_decode_append(&decoded, s, len, URL_PLUS_KEEP);
 	uri_encode(&encoded, decoded.data, decoded.len, 0);
 	buf_release(&decoded);
 	return buf_detach(&encoded, NULL);

@@ -1023,9 +1023,7 @@ int main(int argc, char **argv)
 	if (http) {
 		memset(&copt, 0, sizeof(copt));
 		copt.http = http;
-		copt.env = &env_process;
-		if (getenv("VPCFLOW_RETRY_BASE_MS"))
-			copt.retry_base_ms = atol(getenv("VPCFLOW_RETRY_BASE_MS"));
+		copt.env = &env_process; /* VPCFLOW_RETRY_BASE_MS too: retry_base_ms() */
 		d.unsigned_client = client_new(&copt);
 		if (key && secret)
 			creds = creds_static_new(key, secret, getenv("AWS_SESSION_TOKEN"));

@@ -285,7 +285,6 @@ int main(int argc, char **argv)
 	struct client *client = NULL;
 	const char *akid = getenv("AWS_ACCESS_KEY_ID");
 	const char *secret = getenv("AWS_SECRET_ACCESS_KEY");
-	const char *base = getenv("VPCFLOW_RETRY_BASE_MS");
 	int rc = 0, attempts = 0, status = 1;
 
 	if (parse_args(&a, argc, argv))
@@ -309,11 +308,10 @@ int main(int argc, char **argv)
 	memset(&copt, 0, sizeof(copt));
 	copt.http = http;
 	copt.creds = creds;
-	copt.env = &env_process;
+	copt.env = &env_process; /* AWS_MAX_ATTEMPTS, VPCFLOW_RETRY_BASE_MS */
 	copt.clock = &counting_clock;
 	copt.max_attempts = a.max_attempts;
 	copt.debug = hopt.debug;
-	copt.retry_base_ms = base ? atol(base) : 0;
 	client = client_new(&copt);
 
 	if (strcmp(a.protocol, "query") == 0 || strcmp(a.protocol, "ec2") == 0) {

@@ -25,6 +25,15 @@ static void test_stream(void **state)
 	                            "\"flows\"}}",
 	                            0, NULL);
 	json_t *empty = json_object();
+	/* Members that are not strings read as absent. */
+	json_t *odd = json_loads("{\"DeliveryStreamDescription\": {\"DeliveryStreamName\": "
+	                         "\"flows\", \"DeliveryStreamARN\": 7, "
+	                         "\"DeliveryStreamStatus\": null}}",
+	                         0, NULL);
+	json_t *no_status = json_loads("{\"DeliveryStreamDescription\": {\"DeliveryStreamName\": "
+	                               "\"f\", \"DeliveryStreamARN\": \"a\", "
+	                               "\"DeliveryStreamStatus\": [\"ACTIVE\"]}}",
+	                               0, NULL);
 	struct firehose_stream s;
 	struct aws_error err;
 
@@ -38,9 +47,18 @@ static void test_stream(void **state)
 	assert_null(s.name);
 	assert_int_equal(firehose_parse_stream(&s, empty, &err), ERR_PARSE);
 	assert_string_equal(err.operation, "DescribeDeliveryStream");
+	assert_int_equal(firehose_parse_stream(&s, odd, &err), ERR_PARSE);
+	assert_null(s.name);
+	assert_int_equal(firehose_parse_stream(&s, no_status, &err), 0);
+	assert_string_equal(s.name, "f");
+	assert_string_equal(s.arn, "a");
+	assert_null(s.status);
+	firehose_stream_release(&s);
 	json_decref(answer);
 	json_decref(no_arn);
 	json_decref(empty);
+	json_decref(odd);
+	json_decref(no_status);
 }
 
 static void test_stream_names(void **state)

@@ -237,12 +237,39 @@ static void test_handler_stops_early(void **state)
 	server_release(&s);
 }
 
+/* The parsers' copy of an optional string member. */
+static void test_dup_string(void **state)
+{
+	json_t *obj = json_pack("{s:s, s:s, s:i, s:n, s:[s], s:{}}", "name", "flows", "empty", "",
+	                        "number", 7, "null", "list", "x", "object");
+	json_t *array = json_pack("[s]", "name");
+	char *s;
+
+	s = jsonrpc_dup_string(obj, "name");
+	assert_string_equal(s, "flows");
+	assert_ptr_not_equal(s, json_string_value(json_object_get(obj, "name")));
+	free(s);
+	s = jsonrpc_dup_string(obj, "empty");
+	assert_string_equal(s, "");
+	free(s);
+	assert_null(jsonrpc_dup_string(obj, "number"));
+	assert_null(jsonrpc_dup_string(obj, "null"));
+	assert_null(jsonrpc_dup_string(obj, "list"));
+	assert_null(jsonrpc_dup_string(obj, "object"));
+	assert_null(jsonrpc_dup_string(obj, "absent"));
+	assert_null(jsonrpc_dup_string(array, "name"));
+	assert_null(jsonrpc_dup_string(NULL, "name"));
+	json_decref(obj);
+	json_decref(array);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_follows_tokens),
 	    cmocka_unit_test(test_repeated_token_is_a_loop),
 	    cmocka_unit_test(test_handler_stops_early),
+	    cmocka_unit_test(test_dup_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,7 +65,7 @@ static void test_log_groups_malformed(void **state)
 	static const char *const cases[] = {
 	    "logs/describe_log_groups_bad_retention.json", "logs/describe_log_groups_no_name.json",
 	    "logs/describe_log_groups_not_array.json",
-	    "logs/list_tags_for_resource.json", /* no logGroups: an empty page */
+	    "logs/list_tags_for_resource.json", /* another answer: no logGroups */
 	};
 	struct aws_error err;
 	char *next;
@@ -73,18 +73,11 @@ static void test_log_groups_malformed(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct logs_group_list l = {0};
 		json_t *j = load(cases[i]);
-		int rc;
 
 		error_clear(&err);
-		rc = logs_parse_log_groups(&l, j, &next, &err);
-		if (i < 3) {
-			assert_int_equal(rc, ERR_PARSE);
-			assert_string_equal(err.operation, "DescribeLogGroups");
-			assert_null(next);
-		} else {
-			assert_int_equal(rc, 0);
-			assert_int_equal(l.n, 0);
-		}
+		assert_int_equal(logs_parse_log_groups(&l, j, &next, &err), ERR_PARSE);
+		assert_string_equal(err.operation, "DescribeLogGroups");
+		assert_null(next);
 		logs_group_list_release(&l);
 		json_decref(j);
 	}
@@ -165,6 +158,59 @@ static void test_events_malformed(void **state)
 	json_decref(array);
 }
 
+/* AWS always sends the list, empty or not: an answer without it (an empty
+ * 200 body reads as {}) is no page, whoever parses it. */
+static void test_answers_without_their_list(void **state)
+{
+	struct logs_group_list l = {0};
+	struct collected c = {0};
+	struct aws_error err;
+	json_t *empty = json_object();
+	json_t *token_only = json_pack("{s:s}", "nextToken", "t");
+	json_t *groups_null = json_pack("{s:n}", "logGroups");
+	json_t *no_groups = json_pack("{s:[]}", "logGroups");
+	json_t *no_events = json_pack("{s:[]}", "events");
+	json_t *array = json_array();
+	char unset, *next = &unset;
+
+	error_clear(&err);
+	assert_int_equal(logs_parse_log_groups(&l, empty, &next, &err), ERR_PARSE);
+	assert_string_equal(err.message, "the answer has no logGroups");
+	assert_string_equal(err.operation, "DescribeLogGroups");
+	assert_null(next);
+	error_clear(&err);
+	assert_int_equal(logs_parse_log_groups(&l, token_only, &next, &err), ERR_PARSE);
+	assert_string_equal(err.message, "the answer has no logGroups");
+	assert_null(next);
+	error_clear(&err);
+	assert_int_equal(logs_parse_log_groups(&l, groups_null, &next, &err), ERR_PARSE);
+	assert_string_equal(err.message, "logGroups is not an array");
+	assert_int_equal(logs_parse_log_groups(&l, no_groups, &next, &err), 0);
+	assert_int_equal(l.n, 0);
+	assert_null(next);
+
+	error_clear(&err);
+	assert_int_equal(logs_parse_events(empty, collect, &c, &next, &err), ERR_PARSE);
+	assert_string_equal(err.message, "the answer has no events");
+	assert_string_equal(err.operation, "FilterLogEvents");
+	assert_null(next);
+	error_clear(&err);
+	assert_int_equal(logs_parse_events(token_only, collect, &c, &next, &err), ERR_PARSE);
+	assert_string_equal(err.message, "the answer has no events");
+	assert_int_equal(logs_parse_events(no_events, collect, &c, &next, &err), 0);
+	assert_int_equal(c.n, 0);
+	/* Not an object at all says so first. */
+	error_clear(&err);
+	assert_int_equal(logs_parse_events(array, collect, &c, &next, &err), ERR_PARSE);
+	assert_string_equal(err.message, "the answer is not a JSON object");
+	json_decref(array);
+	json_decref(empty);
+	json_decref(token_only);
+	json_decref(groups_null);
+	json_decref(no_groups);
+	json_decref(no_events);
+}
+
 static void test_tags_json(void **state)
 {
 	struct tag_list t = TAG_LIST_INIT;
@@ -191,6 +237,7 @@ static void test_accounts_pages(void **state)
 	json_t *p1 = load("org/list_accounts_page1.json"),
 	       *p2 = load("org/list_accounts_page2.json");
 	json_t *bad = load("org/list_accounts_no_id.json");
+	json_t *odd = json_pack("{s:[{s:i, s:s}]}", "Accounts", "Id", 12, "Name", "n");
 	char *next = NULL;
 
 	error_clear(&err);
@@ -209,6 +256,11 @@ static void test_accounts_pages(void **state)
 	assert_string_equal(l.v[1].status, "SUSPENDED");
 	assert_int_equal(org_parse_accounts(&l, bad, &next, &err), ERR_PARSE);
 	assert_string_equal(err.operation, "ListAccounts");
+	/* Members that are not strings read as absent. */
+	error_clear(&err);
+	assert_int_equal(org_parse_accounts(&l, odd, &next, &err), ERR_PARSE);
+	assert_string_equal(err.message, "an account without Id");
+	json_decref(odd);
 	org_account_list_release(&l);
 	json_decref(p1);
 	json_decref(p2);
@@ -218,10 +270,14 @@ static void test_accounts_pages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_log_groups_pages), cmocka_unit_test(test_log_groups_malformed),
-	    cmocka_unit_test(test_events_stream),    cmocka_unit_test(test_events_callback_stops),
-	    cmocka_unit_test(test_events_malformed), cmocka_unit_test(test_tags_json),
+	    cmocka_unit_test(test_log_groups_pages),
+	    cmocka_unit_test(test_log_groups_malformed),
+	    cmocka_unit_test(test_events_stream),
+	    cmocka_unit_test(test_events_callback_stops),
+	    cmocka_unit_test(test_events_malformed),
+	    cmocka_unit_test(test_tags_json),
 	    cmocka_unit_test(test_accounts_pages),
+	    cmocka_unit_test(test_answers_without_their_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -117,6 +117,27 @@ static void test_max_attempts(void **state)
 	assert_int_equal(retry_max_attempts(0, NULL), 3);
 }
 
+static void test_base_ms(void **state)
+{
+	static const char *const five[] = {"VPCFLOW_RETRY_BASE_MS=5", NULL};
+	static const char *const unit[] = {"VPCFLOW_RETRY_BASE_MS=7ms", NULL};
+	static const char *const junk[] = {"VPCFLOW_RETRY_BASE_MS=soon", NULL};
+	static const char *const neg[] = {"VPCFLOW_RETRY_BASE_MS=-3", NULL};
+	static const char *const none[] = {NULL};
+	struct env_fixed f5 = {five}, fu = {unit}, fj = {junk}, fn = {neg}, f0 = {none};
+	struct env e5 = {env_fixed_get, &f5}, eu = {env_fixed_get, &fu}, ej = {env_fixed_get, &fj},
+	           en = {env_fixed_get, &fn}, e0 = {env_fixed_get, &f0};
+
+	assert_int_equal(retry_base_ms(0, &e5), 5);
+	assert_int_equal(retry_base_ms(20, &e5), 20);
+	assert_int_equal(retry_base_ms(-1, &e5), 5);
+	assert_int_equal(retry_base_ms(0, &eu), 7); /* read as strtol reads it */
+	assert_int_equal(retry_base_ms(0, &ej), RETRY_BASE_MS);
+	assert_int_equal(retry_base_ms(0, &en), RETRY_BASE_MS);
+	assert_int_equal(retry_base_ms(0, &e0), RETRY_BASE_MS);
+	assert_int_equal(retry_base_ms(0, NULL), RETRY_BASE_MS);
+}
+
 static void test_quota(void **state)
 {
 	struct retry_quota q;
@@ -144,6 +165,7 @@ int main(void)
 	    cmocka_unit_test(test_throttling_codes), cmocka_unit_test(test_transient),
 	    cmocka_unit_test(test_not_retried),      cmocka_unit_test(test_backoff_bounds),
 	    cmocka_unit_test(test_max_attempts),     cmocka_unit_test(test_quota),
+	    cmocka_unit_test(test_base_ms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -523,6 +523,26 @@ static void test_path_encoded_twice(void **state)
 	buf_release(&signed_headers);
 }
 
+/* Query keys and values are percent-decoded (a '+' stays a plus, "%00" is a
+ * byte, a broken escape is kept) and encoded again. */
+static void test_query_decoded_then_encoded(void **state)
+{
+	static const char want[] = "GET\n/\nA=%254&k%00=a%20b&k%00=a%2Bb%252x&z=\n";
+	struct http_request req = {0};
+	struct buf creq = BUF_INIT, signed_headers = BUF_INIT;
+	struct aws_error err;
+
+	headers_init(&req.headers);
+	req.method = "GET";
+	req.url = "https://example.amazonaws.com/?k%00=a+b%2x&%41=%4&k%00=a%20b&z#%41";
+	error_clear(&err);
+	assert_int_equal(sigv4_canonical_request(&creq, &signed_headers, &req, "-", 0, &err), 0);
+	assert_memory_equal(creq.data, want, sizeof(want) - 1);
+	headers_release(&req.headers);
+	buf_release(&creq);
+	buf_release(&signed_headers);
+}
+
 static void test_host_from_url(void **state)
 {
 	static const char *const cases[][2] = {
@@ -614,6 +634,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_s3_unsigned_payload),
 	    cmocka_unit_test(test_session_token_signed),
 	    cmocka_unit_test(test_path_encoded_twice),
+	    cmocka_unit_test(test_query_decoded_then_encoded),
 	    cmocka_unit_test(test_host_from_url),
 	    cmocka_unit_test(test_resign_replaces),
 	    cmocka_unit_test(test_rejects_bad_input),
