@@ -21,87 +21,16 @@
 #include "aws/env.h"
 #include "aws/error.h"
 #include "aws/http.h"
+#include "aws/isotime.h"
 #include "aws/xalloc.h"
 
 #define CREDS_FILE_MAX (1u << 20)
 
 /* ---- helpers ---- */
 
-static int parse_digits(const char **p, int n, int *out)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++, (*p)++) {
-		if (**p < '0' || **p > '9')
-			return -1;
-		v = v * 10 + (**p - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int creds_parse_time(int64_t *out_ms, const char *text)
 {
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	const char *p = text;
-	int y, mo, d, h, mi, s, ms = 0, off = 0, oh = 0, om = 0;
-
-	if (!text || parse_digits(&p, 4, &y) || *p++ != '-' || parse_digits(&p, 2, &mo) ||
-	    *p++ != '-' || parse_digits(&p, 2, &d))
-		return ERR_PARSE;
-	if (*p != 'T' && *p != 't' && *p != ' ')
-		return ERR_PARSE;
-	p++;
-	if (parse_digits(&p, 2, &h) || *p++ != ':' || parse_digits(&p, 2, &mi) || *p++ != ':' ||
-	    parse_digits(&p, 2, &s))
-		return ERR_PARSE;
-	if (*p == '.' || *p == ',') {
-		int scale = 100;
-
-		if (p[1] < '0' || p[1] > '9')
-			return ERR_PARSE;
-		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-			ms += (*p - '0') * scale;
-	}
-	if ((*p == 'Z' || *p == 'z') && !p[1]) {
-		off = 0;
-	} else if (strcmp(p, "UTC") == 0) {
-		off = 0;
-	} else if (*p == '+' || *p == '-') {
-		int sign = *p++ == '-' ? -1 : 1;
-
-		if (parse_digits(&p, 2, &oh))
-			return ERR_PARSE;
-		if (*p == ':')
-			p++;
-		if (*p && parse_digits(&p, 2, &om))
-			return ERR_PARSE;
-		if (*p || oh > 23 || om > 59)
-			return ERR_PARSE;
-		off = sign * (oh * 60 + om);
-	} else {
-		return ERR_PARSE;
-	}
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || s > 60)
-		return ERR_PARSE;
-	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		return ERR_PARSE;
-	*out_ms =
-	    ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) - off * 60) * 1000 + ms;
-	return 0;
+	return isotime_parse(out_ms, text, ISOTIME_UTC_NAME);
 }
 
 int64_t creds_now_ms(const struct creds_context *ctx)

@@ -1,15 +1,14 @@
 /* STS: caller identity and role credentials. */
 #include "aws/sts.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "aws/client.h"
 #include "aws/creds.h"
 #include "aws/error.h"
+#include "aws/isotime.h"
 #include "aws/query.h"
 #include "aws/xalloc.h"
 #include "aws/xml.h"
@@ -41,55 +40,10 @@ int sts_parse_caller_identity(struct sts_identity *out, xmlDocPtr doc, struct aw
 	return 0;
 }
 
-/* Reads exactly n digits at *p into *out and advances *p. */
-static int digits(const char **p, int n, int *out)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++, (*p)++) {
-		if (!isdigit((unsigned char)**p))
-			return -1;
-		v = v * 10 + (**p - '0');
-	}
-	*out = v;
-	return 0;
-}
-
+/* STS writes "2024-05-01T12:00:00Z": the strict form. */
 int sts_parse_time(int64_t *out_ms, const char *text)
 {
-	const char *p = text;
-	struct tm tm;
-	int y, mo, d, h, mi, s, ms = 0;
-	time_t t;
-
-	memset(&tm, 0, sizeof(tm));
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
-	    digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
-		return ERR_PARSE;
-	p++;
-	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' ||
-	    digits(&p, 2, &s))
-		return ERR_PARSE;
-	if (*p == '.') {
-		int scale = 100;
-
-		for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
-			ms += (*p - '0') * scale;
-	}
-	if (!((*p == 'Z' || *p == 'z') && !p[1]) && strcmp(p, "+00:00") != 0 &&
-	    strcmp(p, "-00:00") != 0)
-		return ERR_PARSE;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
-		return ERR_PARSE;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	t = timegm(&tm);
-	*out_ms = (int64_t)t * 1000 + ms;
-	return 0;
+	return isotime_parse(out_ms, text, 0);
 }
 
 int sts_parse_credentials(struct creds *out, xmlDocPtr doc, const char *action, const char *source,

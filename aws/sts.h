@@ -44,8 +44,8 @@ int sts_parse_caller_identity(struct sts_identity *out, xmlDocPtr doc, struct aw
  * out (caller releases with creds_release); out->source is set to source. */
 int sts_parse_credentials(struct creds *out, xmlDocPtr doc, const char *action, const char *source,
                           struct aws_error *err);
-/* Parses an ISO 8601 UTC time ("2024-05-01T12:00:00Z", fractions and a
- * "+00:00" offset accepted) into milliseconds since the epoch. */
+/* Parses an ISO 8601 time ("2024-05-01T12:00:00Z"; a fraction, an offset)
+ * into milliseconds since the epoch: isotime_parse's strict form. */
 int sts_parse_time(int64_t *out_ms, const char *text);
 
 int sts_get_caller_identity(struct sts_identity *out, struct client *c, const char *region,

@@ -19,7 +19,8 @@ struct buf;
  * Returns 0, or ERR_INVALID with a message that shows the accepted forms. */
 int timerange_parse(int64_t *out_ms, const char *text, int64_t now_ms, struct aws_error *err);
 
-/* Seconds since the epoch of a UTC civil time (no range checks). */
+/* The civil-time functions of aws/isotime.h, under the names engine/ has
+ * always used. Seconds since the epoch of a UTC civil time (no range checks). */
 int64_t timerange_from_civil(int year, int month, int day, int hour, int min, int sec);
 /* The UTC civil date of t (seconds since the epoch). */
 void timerange_to_civil(int64_t t, int *year, int *month, int *day, int *hour, int *min, int *sec);

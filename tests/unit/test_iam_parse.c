@@ -196,7 +196,9 @@ static void test_parse_time(void **state)
 	assert_int_equal(ms, 0);
 	assert_int_equal(sts_parse_time(&ms, "2024-02-29T12:30:05.5+00:00"), 0);
 	assert_int_equal(ms, INT64_C(1709209805500));
-	assert_int_not_equal(sts_parse_time(&ms, "2024-02-29T12:30:05+02:00"), 0);
+	assert_int_equal(sts_parse_time(&ms, "2024-02-29T12:30:05+02:00"), 0);
+	assert_int_equal(ms, INT64_C(1709209805000) - 2 * 3600 * 1000);
+	assert_int_not_equal(sts_parse_time(&ms, "2023-02-29T00:00:00Z"), 0);
 	assert_int_not_equal(sts_parse_time(&ms, "2024-13-01T00:00:00Z"), 0);
 	assert_int_not_equal(sts_parse_time(&ms, "2024-01-01"), 0);
 	assert_int_not_equal(sts_parse_time(&ms, ""), 0);
