@@ -23,7 +23,7 @@
  * same: equal texts parse to equal flows. */
 struct summary {
 	uint64_t records, nodata, skipdata;
-	struct summary_counts accepted, rejected;
+	struct summary_counts counts[3]; /* accepted, rejected, and records of neither */
 	struct flowtab flows;
 	struct flowtab4 v4;
 	struct flowtab text;
@@ -57,9 +57,24 @@ void summary_free(struct summary *s)
 	free(s);
 }
 
-static int is_word(const struct record_value *v, const char *w)
+/* FLOW_ACCEPT or FLOW_REJECT for an action of those words, else 0;
+ * computed rather than branched on, as records of both actions mix at
+ * random. */
+static unsigned action_flag(const struct record_value *v)
 {
-	return v && v->len == 6 && memcmp(v->s, w, 6) == 0;
+	uint32_t head, acce, reje;
+	uint16_t tail, pt, ct;
+
+	if (!v || v->len != 6)
+		return 0;
+	memcpy(&head, v->s, 4);
+	memcpy(&tail, v->s + 4, 2);
+	memcpy(&acce, "ACCE", 4);
+	memcpy(&pt, "PT", 2);
+	memcpy(&reje, "REJE", 4);
+	memcpy(&ct, "CT", 2);
+	return FLOW_ACCEPT * (unsigned)((head == acce) & (tail == pt)) |
+	       FLOW_REJECT * (unsigned)((head == reje) & (tail == ct));
 }
 
 /* A number below limit into *out, and flag; 0 and 0 when there is none. */
@@ -176,9 +191,9 @@ static int text_key(const struct record *r, unsigned flags, struct flow_key *k)
 void summary_add(struct summary *s, const struct record *r)
 {
 	const signed char *hot = r->layout->hot;
-	const struct record_value *action = record_hot(r, RH_ACTION);
 	uint64_t packets, bytes;
 	unsigned flags = FLOW_USED;
+	struct summary_counts *c;
 	struct flow *f;
 
 	s->records++;
@@ -190,19 +205,15 @@ void summary_add(struct summary *s, const struct record *r)
 		s->skipdata++;
 		return;
 	}
-	if (is_word(action, "ACCEPT"))
-		flags |= FLOW_ACCEPT;
-	else if (is_word(action, "REJECT"))
-		flags |= FLOW_REJECT;
+	flags |= action_flag(record_hot(r, RH_ACTION));
 	record_number(r, hot[RH_PACKETS], &packets);
 	record_number(r, hot[RH_BYTES], &bytes);
-	if (flags & (FLOW_ACCEPT | FLOW_REJECT)) {
-		struct summary_counts *c = flags & FLOW_ACCEPT ? &s->accepted : &s->rejected;
-
-		c->records++;
-		c->packets += packets;
-		c->bytes += bytes;
-	}
+	/* Indexed by the action, not branched on: accepted, rejected, neither. */
+	c = &s->counts[(flags & FLOW_REJECT ? 1 : 0) +
+	               (flags & (FLOW_ACCEPT | FLOW_REJECT) ? 0 : 2)];
+	c->records++;
+	c->packets += packets;
+	c->bytes += bytes;
 	f = flowtab_next(&s->text);
 	if (!text_key(r, flags, &f->key)) {
 		add_flow(s, r, flags, 1, packets, bytes);
@@ -291,8 +302,8 @@ void summary_merge(struct summary *into, const struct summary *from)
 	into->records += from->records;
 	into->nodata += from->nodata;
 	into->skipdata += from->skipdata;
-	counts_add(&into->accepted, &from->accepted);
-	counts_add(&into->rejected, &from->rejected);
+	for (int i = 0; i < 3; i++)
+		counts_add(&into->counts[i], &from->counts[i]);
 	flowtab_merge(&into->flows, &from->flows);
 	flowtab4_merge(&into->v4, &from->v4);
 	flowtab_merge(&into->text, &from->text);
@@ -660,8 +671,8 @@ void summary_report(struct summary_report *out, struct summary *s, size_t top)
 	out->records = s->records;
 	out->nodata = s->nodata;
 	out->skipdata = s->skipdata;
-	out->accepted = s->accepted;
-	out->rejected = s->rejected;
+	out->accepted = s->counts[0];
+	out->rejected = s->counts[1];
 	fold_text(s);
 	flowtab4_flush(&s->v4); /* which may spill into flows */
 	flowtab_flush(&s->flows);
