@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/loopback.h"
+
 #include "aws/buf.h"
 #include "aws/client.h"
 #include "aws/env.h"
@@ -28,11 +30,9 @@
 /* A server that answers every request with status and a body of BODY_BYTES
  * 'x's, one connection a request, and counts the requests. */
 struct server {
-	int fd;
-	int port;
+	struct loopback net;
 	int status;
 	int requests;
-	pthread_t thread;
 };
 
 /* Reads up to the end of the request head; 0 when the peer is gone first. */
@@ -60,7 +60,7 @@ static void *serve(void *arg)
 	struct buf out = BUF_INIT;
 	int conn;
 
-	while ((conn = accept(s->fd, NULL, NULL)) >= 0) {
+	while ((conn = accept(s->net.fd, NULL, NULL)) >= 0) {
 		if (!read_head(conn)) {
 			close(conn);
 			break; /* the test is over */
@@ -82,35 +82,15 @@ static void *serve(void *arg)
 
 static void server_start(struct server *s, int status)
 {
-	struct sockaddr_in addr = {0};
-	socklen_t len = sizeof(addr);
-
 	memset(s, 0, sizeof(*s));
 	s->status = status;
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(s->fd >= 0);
-	assert_int_equal(bind(s->fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	assert_int_equal(listen(s->fd, 4), 0);
-	assert_int_equal(getsockname(s->fd, (struct sockaddr *)&addr, &len), 0);
-	s->port = ntohs(addr.sin_port);
-	assert_int_equal(pthread_create(&s->thread, NULL, serve, s), 0);
+	loopback_start(&s->net, serve, s);
 }
 
 /* Wakes the accept loop with an empty connection and waits for it to end. */
 static void server_stop(struct server *s)
 {
-	struct sockaddr_in addr = {0};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons((uint16_t)s->port);
-	assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	close(fd);
-	pthread_join(s->thread, NULL);
-	close(s->fd);
+	loopback_stop(&s->net);
 }
 
 /* A body callback: counts what it was handed, refuses the chunk that takes
@@ -141,7 +121,7 @@ static int send_raw(struct server *s, struct sink *k, struct http_response *out,
 	int rc;
 
 	assert_non_null(http);
-	buf_addf(&url, "http://127.0.0.1:%d/k", s->port);
+	buf_addf(&url, "http://127.0.0.1:%d/k", s->net.port);
 	req.method = "GET";
 	req.url = url.data;
 	headers_init(&req.headers);
@@ -228,7 +208,7 @@ static int send_call(struct server *s, struct sink *k, struct http_response *out
 	int rc;
 
 	assert_non_null(http);
-	buf_addf(&url, "http://127.0.0.1:%d", s->port);
+	buf_addf(&url, "http://127.0.0.1:%d", s->net.port);
 	copt.http = http;
 	copt.env = &env;
 	copt.endpoint_url = url.data;

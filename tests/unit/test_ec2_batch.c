@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/loopback.h"
+
 #include "aws/buf.h"
 #include "aws/client.h"
 #include "aws/ec2.h"
@@ -42,44 +44,12 @@ struct seen {
  * the first flow log and a token, the request that sends it the others.
  * fail_at > 0 answers that request (1-based) with an EC2 error. */
 struct server {
-	int fd;
-	int port;
+	struct loopback net;
 	int paged;
 	size_t fail_at;
 	struct seen seen[MAX_REQUESTS];
 	size_t n_requests;
-	pthread_t thread;
 };
-
-/* Reads one request and returns its body (owned), or NULL when the peer is
- * gone. */
-static char *read_request(int fd)
-{
-	struct buf in = BUF_INIT;
-	char chunk[4096], *end, *cl;
-	size_t want = 0, head;
-	ssize_t n;
-
-	while (!(end = strstr(in.data, "\r\n\r\n"))) {
-		if ((n = read(fd, chunk, sizeof(chunk))) <= 0)
-			goto gone;
-		buf_add(&in, chunk, (size_t)n);
-	}
-	head = (size_t)(end - in.data) + 4;
-	for (cl = in.data; cl && cl < end; cl = strstr(cl, "\r\n"), cl = cl ? cl + 2 : NULL)
-		if (strncasecmp(cl, "Content-Length:", 15) == 0)
-			want = strtoul(cl + 15, NULL, 10);
-	while (in.len < head + want) {
-		if ((n = read(fd, chunk, sizeof(chunk))) <= 0)
-			goto gone;
-		buf_add(&in, chunk, (size_t)n);
-	}
-	memmove(in.data, in.data + head, in.len - head + 1);
-	return buf_detach(&in, NULL);
-gone:
-	buf_release(&in);
-	return NULL;
-}
 
 /* Fills values (indexed by N - 1) from Filter.<filter>.Value.N=... in a form
  * body; IDs need no decoding. Returns how many there are. */
@@ -133,8 +103,8 @@ static void *serve(void *arg)
 	struct server *s = arg;
 	int conn;
 
-	while ((conn = accept(s->fd, NULL, NULL)) >= 0) {
-		char *body = read_request(conn), *v[2][MAX_VALUES] = {{0}};
+	while ((conn = accept(s->net.fd, NULL, NULL)) >= 0) {
+		char *body = loopback_read_request(conn), *v[2][MAX_VALUES] = {{0}};
 		struct buf page = BUF_INIT, out = BUF_INIT;
 		struct seen *seen;
 		int fail;
@@ -177,33 +147,13 @@ static void *serve(void *arg)
 
 static void server_start(struct server *s)
 {
-	struct sockaddr_in addr = {0};
-	socklen_t len = sizeof(addr);
-
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(s->fd >= 0);
-	assert_int_equal(bind(s->fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	assert_int_equal(listen(s->fd, 4), 0);
-	assert_int_equal(getsockname(s->fd, (struct sockaddr *)&addr, &len), 0);
-	s->port = ntohs(addr.sin_port);
-	assert_int_equal(pthread_create(&s->thread, NULL, serve, s), 0);
+	loopback_start(&s->net, serve, s);
 }
 
 /* Wakes the accept loop with an empty connection and waits for it to end. */
 static void server_stop(struct server *s)
 {
-	struct sockaddr_in addr = {0};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons((uint16_t)s->port);
-	assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	close(fd);
-	pthread_join(s->thread, NULL);
-	close(s->fd);
+	loopback_stop(&s->net);
 }
 
 static void server_release(struct server *s)
@@ -240,7 +190,7 @@ static int describe(struct ec2_flow_log_list *out, struct server *s,
 	int rc;
 
 	server_start(s);
-	buf_addf(&url, "http://127.0.0.1:%d", s->port);
+	buf_addf(&url, "http://127.0.0.1:%d", s->net.port);
 	http = http_new(&hopt, err);
 	assert_non_null(http);
 	copt.http = http;

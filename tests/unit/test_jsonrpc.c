@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/loopback.h"
+
 #include "aws/buf.h"
 #include "aws/client.h"
 #include "aws/env.h"
@@ -30,52 +32,20 @@
 /* A server that answers request i with pages[i] (then {}), one connection a
  * request, and keeps the bodies it was sent. */
 struct server {
-	int fd;
-	int port;
+	struct loopback net;
 	const char *pages[MAX_PAGES];
 	size_t n_pages;
 	char *bodies[MAX_PAGES + 1];
 	size_t n_bodies;
-	pthread_t thread;
 };
-
-/* Reads one request and returns its body (owned), or NULL when the peer is
- * gone. */
-static char *read_request(int fd)
-{
-	struct buf in = BUF_INIT;
-	char chunk[4096], *end, *cl;
-	size_t want = 0, head;
-	ssize_t n;
-
-	while (!(end = strstr(in.data, "\r\n\r\n"))) {
-		if ((n = read(fd, chunk, sizeof(chunk))) <= 0)
-			goto gone;
-		buf_add(&in, chunk, (size_t)n);
-	}
-	head = (size_t)(end - in.data) + 4;
-	for (cl = in.data; cl && cl < end; cl = strstr(cl, "\r\n"), cl = cl ? cl + 2 : NULL)
-		if (strncasecmp(cl, "Content-Length:", 15) == 0)
-			want = strtoul(cl + 15, NULL, 10);
-	while (in.len < head + want) {
-		if ((n = read(fd, chunk, sizeof(chunk))) <= 0)
-			goto gone;
-		buf_add(&in, chunk, (size_t)n);
-	}
-	memmove(in.data, in.data + head, in.len - head + 1);
-	return buf_detach(&in, NULL);
-gone:
-	buf_release(&in);
-	return NULL;
-}
 
 static void *serve(void *arg)
 {
 	struct server *s = arg;
 	int conn;
 
-	while ((conn = accept(s->fd, NULL, NULL)) >= 0) {
-		char *body = read_request(conn);
+	while ((conn = accept(s->net.fd, NULL, NULL)) >= 0) {
+		char *body = loopback_read_request(conn);
 		const char *page;
 		struct buf out = BUF_INIT;
 
@@ -103,33 +73,13 @@ static void *serve(void *arg)
 
 static void server_start(struct server *s)
 {
-	struct sockaddr_in addr = {0};
-	socklen_t len = sizeof(addr);
-
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(s->fd >= 0);
-	assert_int_equal(bind(s->fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	assert_int_equal(listen(s->fd, 4), 0);
-	assert_int_equal(getsockname(s->fd, (struct sockaddr *)&addr, &len), 0);
-	s->port = ntohs(addr.sin_port);
-	assert_int_equal(pthread_create(&s->thread, NULL, serve, s), 0);
+	loopback_start(&s->net, serve, s);
 }
 
 /* Wakes the accept loop with an empty connection and waits for it to end. */
 static void server_stop(struct server *s)
 {
-	struct sockaddr_in addr = {0};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons((uint16_t)s->port);
-	assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	close(fd);
-	pthread_join(s->thread, NULL);
-	close(s->fd);
+	loopback_stop(&s->net);
 }
 
 static void server_release(struct server *s)
@@ -175,7 +125,7 @@ static int paginate(struct server *s, struct pages_seen *seen, struct aws_error 
 	int rc;
 
 	server_start(s);
-	buf_addf(&url, "http://127.0.0.1:%d", s->port);
+	buf_addf(&url, "http://127.0.0.1:%d", s->net.port);
 	http = http_new(&hopt, err);
 	assert_non_null(http);
 	copt.http = http;
